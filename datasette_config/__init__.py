@@ -1,0 +1,1 @@
+"""Configuration and plugins of the public Datasette site."""

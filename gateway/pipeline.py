@@ -1,0 +1,237 @@
+"""fetch → validate → store, in batches inside transactions.
+
+Records and the cursor that covers them are written in one transaction at each
+:class:`~publishers.base.Checkpoint`, so a crash replays at most one page, and the
+replay adds nothing (identical content is recognised by its hash). Everything
+received before a failure — payloads, records, rejects — is committed before the
+error is raised; only the cursor stays where the last complete page left it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import schemas
+from publishers.base import BadPayload, Checkpoint, Payload, RawRecord
+
+from . import derive
+from .store import Accepted, Store
+
+FLUSH_EVERY = 2000     # records buffered before a flush even without a checkpoint
+MAX_REPORTED_ERRORS = 100
+
+
+@dataclass
+class RunReport:
+    """What one pull did; printed by ``gateway pull --json``."""
+
+    publisher: str
+    run_id: int
+    fetched: int = 0
+    accepted: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    bad_payloads: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors_not_listed: int = 0
+    cursor_before: dict[str, str] = field(default_factory=dict)
+    cursor_after: dict[str, str] = field(default_factory=dict)
+    status: str = "running"
+    failure: str | None = None
+
+    def note_error(self, type_: str, field_: str, key: str, message: str) -> None:
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append({"type": type_, "field": field_, "key": key, "message": message})
+        else:
+            self.errors_not_listed += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Batch:
+    payloads: list[Payload] = field(default_factory=list)
+    records: list[RawRecord] = field(default_factory=list)
+    bad: list[BadPayload] = field(default_factory=list)
+    checkpoints: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def empty(self) -> bool:
+        return not (self.payloads or self.records or self.bad or self.checkpoints)
+
+
+class Ingest:
+    """Stores one publisher's items; used by :func:`pull` and by the benchmarks."""
+
+    def __init__(self, store: Store, publisher: str, run_id: int, report: RunReport):
+        self.store, self.publisher, self.run_id, self.report = store, publisher, run_id, report
+
+    def flush(self, batch: _Batch) -> None:
+        """Write one batch — payloads, records, rejects and cursors — in one transaction."""
+        if batch.empty():
+            return
+        with self.store.transaction():
+            for payload in batch.payloads:
+                self.store.keep_payload(self.run_id, payload.url, payload.body,
+                                        payload.media_type, payload.status, payload.sha256,
+                                        payload.fetched_at)
+            for bad in batch.bad:
+                self._reject_payload(bad)
+            counts = self._store_records(batch.records)
+            for stream, cursor in batch.checkpoints.items():
+                self.store.save_cursor(self.publisher, stream, cursor, self.run_id)
+            self.store.add_to_run(self.run_id, payloads=len(batch.payloads), **counts)
+
+    def _store_records(self, records: list[RawRecord]) -> dict[str, int]:
+        accepted: list[Accepted] = []
+        counts = {"fetched": len(records), "accepted": 0, "rejected": 0,
+                  "new_versions": 0, "unchanged": 0}
+        for raw in records:
+            if raw.kind == "correction":
+                self._apply(accepted, counts)
+                accepted = []
+            items = self._accept(raw)
+            if items is None:
+                counts["rejected"] += 1
+                continue
+            counts["accepted"] += 1
+            accepted += items
+        self._apply(accepted, counts)
+        for name in ("fetched", "accepted", "rejected", "new_versions", "unchanged"):
+            setattr(self.report, name, getattr(self.report, name) + counts[name])
+        return counts
+
+    def _apply(self, accepted: list[Accepted], counts: dict[str, int]) -> None:
+        if not accepted:
+            return
+        outcome = self.store.apply(self.run_id, accepted)
+        counts["new_versions"] += outcome.new_versions
+        counts["unchanged"] += outcome.unchanged
+        derive.after_apply(self.store, self.run_id, outcome.changed)
+
+    def _accept(self, raw: RawRecord) -> list[Accepted] | None:
+        if raw.kind == "correction":
+            return self._accept_correction(raw)
+        if raw.kind not in schemas.KINDS:
+            return self._reject(raw, raw.kind, [_unknown_kind(raw.kind)])
+        return self._validated(raw, raw.kind, raw.data, reason=None)
+
+    def _validated(self, raw: RawRecord, kind: str, data: dict[str, Any],
+                   reason: str | None) -> list[Accepted] | None:
+        result = schemas.validate(kind, data)
+        if not result.ok:
+            return self._reject(raw, kind, [i.as_dict() for i in result.errors])
+        if result.warnings:
+            self._warn(kind, result.key or "", result.warnings)
+        return [Accepted(kind, result.key or "", result.record or {}, raw.source_ref,
+                         raw.payload_sha256, reason)]
+
+    def _accept_correction(self, raw: RawRecord) -> list[Accepted] | None:
+        target = self._superseded(raw.supersedes_ref or "")
+        if target is None:
+            return self._reject(raw, "correction", [_unknown_superseded(raw.supersedes_ref)])
+        kind, original = target
+        data = {**raw.data, "seq": original.get("registry_seq", raw.data.get("seq")),
+                "type": original.get("event_type", raw.data.get("type"))}
+        reason = (f"registry CORRECTION {raw.source_ref} supersedes {raw.supersedes_ref}")
+        items = self._validated(raw, kind, data, reason)
+        if items is None:
+            return None
+        old_key = schemas.KINDS[kind].natural_key(original) if original.get("_complete") else None
+        if old_key and old_key != items[0].key:
+            items.insert(0, Accepted(kind, old_key, original["_record"], raw.source_ref,
+                                     raw.payload_sha256, reason + "; the record moved to key "
+                                     f"{items[0].key}", retract=True))
+        return items
+
+    def _superseded(self, ref: str) -> tuple[str, dict[str, Any]] | None:
+        entry = self.store.by_source_ref(ref)
+        if entry is not None:
+            record = json.loads(entry["record"])
+            return entry["kind"], {**record, "_record": record, "_complete": True}
+        rejected = self.store.conn.execute(
+            "SELECT kind, data FROM quarantine WHERE source_ref=? ORDER BY id DESC LIMIT 1",
+            (ref,)).fetchone()
+        if rejected and rejected[0] in schemas.KINDS:
+            data = json.loads(rejected[1])
+            return rejected[0], {"registry_seq": data.get("seq"), "event_type": data.get("type")}
+        return None
+
+    def _reject(self, raw: RawRecord, kind: str, issues: list[dict[str, Any]]) -> None:
+        self.store.quarantine(self.run_id, self.publisher, kind, raw.source_ref, raw.data,
+                              issues, raw.payload_sha256)
+        for issue in issues:
+            self.report.note_error(issue["type"], issue.get("field", ""), raw.source_ref,
+                                   issue["message_en"])
+        return None
+
+    def _reject_payload(self, bad: BadPayload) -> None:
+        issue = {"type": bad.error_type, "field": "", "message_en": bad.message,
+                 "message_zh": bad.message}
+        self.store.quarantine(self.run_id, self.publisher, "payload", bad.url or
+                              bad.payload_sha256, {"url": bad.url}, [issue], bad.payload_sha256)
+        self.report.bad_payloads += 1
+        self.report.note_error(bad.error_type, "", bad.url, bad.message)
+
+    def _warn(self, kind: str, key: str, warnings: list[schemas.Issue]) -> None:
+        self.store.record_findings(self.run_id, [
+            {"check_id": w.type, "severity": "warning", "kind": kind, "key": key,
+             "field": w.field, "message_en": w.message_en, "message_zh": w.message_zh}
+            for w in warnings])
+
+
+def consume(ingest: Ingest, items: Iterable[Any],
+            progress: Callable[[int], None] | None = None) -> None:
+    """Feed a connector's items to the store, flushing at checkpoints."""
+    batch = _Batch()
+    try:
+        for item in items:
+            if isinstance(item, Payload):
+                batch.payloads.append(item)
+            elif isinstance(item, RawRecord):
+                batch.records.append(item)
+            elif isinstance(item, BadPayload):
+                batch.bad.append(item)
+            elif isinstance(item, Checkpoint):
+                batch.checkpoints[item.stream] = item.cursor
+                done = len(batch)
+                ingest.flush(batch)
+                batch = _Batch()
+                if progress:
+                    progress(done)
+                continue
+            if len(batch) >= FLUSH_EVERY:
+                done = len(batch)
+                ingest.flush(_without_cursors(batch))
+                batch = _Batch()
+                if progress:
+                    progress(done)
+    finally:
+        # Keep everything received before a failure; the cursor stays at the last checkpoint.
+        ingest.flush(_without_cursors(batch))
+
+
+def _without_cursors(batch: _Batch) -> _Batch:
+    batch.checkpoints = {}
+    return batch
+
+
+def _unknown_kind(kind: str) -> dict[str, Any]:
+    return {"type": "unknown-kind", "field": "type",
+            "message_en": f"{kind!r} is not a disclosure kind the gateway knows; kept in "
+                          "quarantine — update the interface specification or the schemas",
+            "message_zh": f"{kind!r} 不是网关已知的披露类型；已隔离保存，请更新接口规范或数据模式"}
+
+
+def _unknown_superseded(ref: str | None) -> dict[str, Any]:
+    return {"type": "unknown-superseded-event", "field": "supersedes",
+            "message_en": f"the correction supersedes {ref}, which the gateway has never "
+                          "received; pull the registry feed from the beginning (since=0)",
+            "message_zh": f"该更正事件所替代的 {ref} 网关从未收到；请从头（since=0）拉取登记系统事件"}

@@ -1,0 +1,52 @@
+"""Running publishers: connector construction, one run per publisher, checks after."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from publishers.base import Connector
+from publishers.exchange import ExchangeConnector
+from publishers.http import ClientOptions, SourceUnavailable
+from publishers.platform import PlatformConnector
+from publishers.registry import RegistryConnector
+
+from .checks import run_checks
+from .pipeline import Ingest, RunReport, consume
+from .settings import PublisherSettings
+from .store import Store
+
+CONNECTORS = {"registry": RegistryConnector, "exchange": ExchangeConnector,
+              "platform": PlatformConnector}
+
+
+def make_connector(settings: PublisherSettings, **overrides: object) -> Connector:
+    """Build the connector a publisher's settings describe."""
+    options = ClientOptions(**settings.client)
+    factory = CONNECTORS[settings.system]
+    return factory(settings.name, settings.url, settings.token, options=options,
+                   **{**settings.options, **overrides})
+
+
+def pull(store: Store, settings: PublisherSettings, connector: Connector | None = None,
+         progress: Callable[[int], None] | None = None) -> RunReport:
+    """Run one publisher: fetch from its cursors, store, check; never raises for bad data.
+
+    When the system cannot be reached the report's ``status`` is ``failed`` and
+    ``failure`` says why; everything received before the failure is kept.
+    """
+    connector = connector or make_connector(settings)
+    before = store.cursors(settings.name)
+    run_id = store.start_run(settings.name, settings.system, before)
+    report = RunReport(settings.name, run_id, cursor_before=before)
+    status = "interrupted"
+    try:
+        consume(Ingest(store, settings.name, run_id, report), connector.fetch(before), progress)
+        status = "ok"
+    except SourceUnavailable as error:
+        status, report.failure = "failed", str(error)
+    finally:
+        store.finish_run(run_id, status, report.failure)
+        report.status = status
+        report.cursor_after = store.cursors(settings.name)
+    run_checks(store, run_id, since_run=run_id)
+    return report

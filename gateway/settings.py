@@ -1,0 +1,109 @@
+"""Settings: a TOML file (``--config`` or ``GATEWAY_CONFIG``) and ``GATEWAY_*`` variables.
+
+```toml
+data_dir = "./var"                 # or GATEWAY_DATA_DIR; holds gateway.db
+base_uri = "http://127.0.0.1:8000" # or GATEWAY_BASE_URI; the root of every URI minted
+
+[publishers.registry]
+system = "registry"                # registry | exchange | platform
+url = "http://127.0.0.1:9101"
+token = "…"                        # optional; or GATEWAY_TOKEN_REGISTRY
+schedule = "*/15 * * * *"          # optional, for an external scheduler
+page_size = 500                    # optional connector options
+```
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SYSTEMS = ("registry", "exchange", "platform")
+CONNECTOR_OPTIONS = {"streams", "page_size", "years", "first_month", "window_days",
+                     "refetch_days"}
+CLIENT_OPTIONS = {"connect_timeout", "read_timeout", "max_attempts", "backoff_base",
+                  "backoff_cap", "max_retry_after"}
+
+
+class SettingsError(ValueError):
+    """The settings are wrong; the message says where and how to fix them."""
+
+
+@dataclass(frozen=True)
+class PublisherSettings:
+    name: str
+    system: str
+    url: str
+    token: str | None = None
+    schedule: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    client: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    base_uri: str = "http://127.0.0.1:8000"
+    publishers: dict[str, PublisherSettings] = field(default_factory=dict)
+    source: str = "defaults"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "gateway.db"
+
+
+def load_settings(config: str | Path | None = None,
+                  env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from ``config`` (or ``GATEWAY_CONFIG``) and the environment."""
+    env = os.environ if env is None else env
+    path = config or env.get("GATEWAY_CONFIG")
+    doc = _read_toml(Path(path)) if path else {}
+    data_dir = Path(env.get("GATEWAY_DATA_DIR") or doc.get("data_dir") or "./var")
+    base_uri = (env.get("GATEWAY_BASE_URI") or doc.get("base_uri")
+                or "http://127.0.0.1:8000").rstrip("/")
+    publishers = {name: _publisher(name, section, env)
+                  for name, section in (doc.get("publishers") or {}).items()}
+    return Settings(data_dir, base_uri, publishers, str(path) if path else "defaults")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise SettingsError(f"settings file {path} does not exist; pass --config with the path "
+                            "of a TOML file or unset GATEWAY_CONFIG")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"settings file {path} is not valid TOML: {error}") from None
+
+
+def _publisher(name: str, section: Any, env: Mapping[str, str]) -> PublisherSettings:
+    where = f"[publishers.{name}]"
+    if not isinstance(section, dict):
+        raise SettingsError(f"{where} must be a table")
+    system, url = section.get("system"), section.get("url")
+    if system not in SYSTEMS:
+        raise SettingsError(f"{where}: system must be one of {', '.join(SYSTEMS)}, "
+                            f"not {system!r}")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise SettingsError(f"{where}: url must be an http(s) URL, not {url!r}")
+    known = {"system", "url", "token", "schedule"} | CONNECTOR_OPTIONS | CLIENT_OPTIONS
+    unknown = sorted(set(section) - known)
+    if unknown:
+        raise SettingsError(f"{where}: unknown setting(s) {unknown}; known: {sorted(known)}")
+    token = env.get(f"GATEWAY_TOKEN_{name.upper()}") or section.get("token")
+    return PublisherSettings(
+        name, system, url, token, section.get("schedule"),
+        {k: v for k, v in section.items() if k in CONNECTOR_OPTIONS},
+        {k: v for k, v in section.items() if k in CLIENT_OPTIONS})
+
+
+def simulated_publishers(urls: Mapping[str, str],
+                         tokens: Mapping[str, str] | None = None) -> dict[str, PublisherSettings]:
+    """Publisher settings for the simulated systems (``{system: url}``), one per system."""
+    tokens = tokens or {}
+    return {system: PublisherSettings(system, system, url, tokens.get(system))
+            for system, url in urls.items()}

@@ -1,0 +1,27 @@
+"""Canonical JSON for records: the form that is hashed, logged and compared."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to canonical JSON")
+
+
+def canonical_json(record: dict[str, Any]) -> str:
+    """Sorted keys, no whitespace, UTF-8 text; decimals as strings, dates in ISO 8601."""
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=_jsonable)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

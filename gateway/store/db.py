@@ -1,0 +1,44 @@
+"""Opening the working store: one SQLite file in WAL mode."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from .ddl import SCHEMA_VERSION, all_ddl
+
+
+def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open the store; create its tables on first use (not when ``readonly``)."""
+    path = Path(path)
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30,
+                               check_same_thread=False)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        _create(conn)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    found = conn.execute("SELECT name FROM sqlite_master WHERE name='meta'").fetchone()
+    if found:
+        row = conn.execute("SELECT value FROM meta WHERE name='schema_version'").fetchone()
+        if row and int(row[0]) == SCHEMA_VERSION:
+            return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in all_ddl():
+            conn.execute(statement)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                     (str(SCHEMA_VERSION),))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
