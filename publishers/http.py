@@ -282,10 +282,19 @@ class HttpClient:
     def _exhausted(
         self, url: str, failure: str, attempts: int, resp: Response | None
     ) -> SourceUnavailable:
+        hint = None
+        if failure.startswith("timed out"):
+            hint = (
+                f"The system did not answer within connect_timeout={self.options.connect_timeout}"
+                f" s / read_timeout={self.options.read_timeout} s: check that it is up, or raise "
+                f"those settings in [publishers.{self.publisher}] if it is only slow; the pull "
+                "resumes from the last saved cursor."
+            )
         return SourceUnavailable(
             f"{failure} after {attempts} attempt{'s' if attempts > 1 else ''}",
             publisher=self.publisher,
             url=resp.url if resp else url,
+            hint=hint,
             response=resp,
         )
 

@@ -118,16 +118,14 @@ def normalise_encoding(body: bytes, where: str = "") -> bytes:
     declared = _declared_encoding(match.group(0)) if match else None
     if declared in GB_ENCODINGS and match:
         rest = body[match.end() :]
-        for codec in ("utf-8", "gb18030"):
-            try:
-                return _UTF8_DECLARATION + rest.decode(codec).encode("utf-8")
-            except UnicodeDecodeError:
-                continue
-        raise XmlError(
-            f"the document{where} declares {declared} but its bytes are neither {declared} "
-            "nor UTF-8",
-            error_type="wrong-encoding",
-        )
+        try:
+            return _UTF8_DECLARATION + rest.decode("utf-8").encode("utf-8")
+        except UnicodeDecodeError:
+            pass  # not the known fault: read it as declared (GB18030 covers GB2312 and GBK)
+        try:
+            return _UTF8_DECLARATION + rest.decode("gb18030").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _decode_error(exc, rest, where, f"declares {declared} but") from exc
     if declared in (None, "utf-8", "utf8"):
         _check_utf8(body, where)
     return body
@@ -144,12 +142,21 @@ def _check_utf8(body: bytes, where: str) -> None:
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = body.count(b"\n", 0, exc.start) + 1
-        raise XmlError(
-            f"the document{where} is declared (or defaults to) UTF-8 but has an invalid "
-            f"byte at offset {exc.start} (line {line})",
-            error_type="wrong-encoding",
-        ) from exc
+        raise _decode_error(exc, body, where, "is declared (or defaults to) UTF-8 but") from exc
+
+
+def _decode_error(exc: UnicodeDecodeError, body: bytes, where: str, what: str) -> XmlError:
+    """A bad byte sequence: at the very end it is a page cut mid-character."""
+    line = body.count(b"\n", 0, exc.start) + 1
+    if exc.end >= len(body) and ("end of data" in exc.reason or "incomplete" in exc.reason):
+        return XmlError(
+            f"the document{where} ends in the middle of a character (line {line})",
+            error_type="truncated-document",
+        )
+    return XmlError(
+        f"the document{where} {what} has an invalid byte at offset {exc.start} (line {line})",
+        error_type="wrong-encoding",
+    )
 
 
 # --------------------------------------------------------------------------- parsing
@@ -266,10 +273,10 @@ def _syntax_error(
     line, column = exc.position if exc.position else (exc.lineno or 0, exc.offset or 0)
     message = _POSITION_SUFFIX.sub("", exc.msg or str(exc))
     last_line = data.rstrip().count(b"\n") + 1
-    if "encoding" in message.lower() or "invalid bytes" in message.lower():
-        kind, what = "wrong-encoding", "has bytes invalid in its encoding"
-    elif at_close and line >= last_line:
+    if at_close and line >= last_line:
         kind, what = "truncated-document", "ends before the document is complete"
+    elif "encoding" in message.lower() or "invalid bytes" in message.lower():
+        kind, what = "wrong-encoding", "has bytes invalid in its encoding"
     else:
         kind, what = "malformed-xml", "is not well-formed XML"
     return XmlError(
