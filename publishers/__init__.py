@@ -7,8 +7,8 @@ the store: a connector yields the items of :mod:`publishers.base`. Modules:
 * :mod:`publishers.safexml` — a hardened XML parser and the registry event reader;
 * :mod:`publishers.csvio` — the platform's report CSV reader and number normalisation;
 * :mod:`publishers.registry`, :mod:`publishers.exchange`, :mod:`publishers.platform` — the
-  connectors;
-* :mod:`publishers.config` — builds a connector from a ``[publishers.NAME]`` settings table.
+  connectors, each built as ``Connector(name, url, token, *, options=ClientOptions(...),
+  **connector_options)`` (``gateway.pulls`` does it from ``[publishers.NAME]``).
 
 This package imports nothing from ``gateway``, ``schemas`` or ``mappings``.
 

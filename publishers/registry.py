@@ -4,8 +4,10 @@ Streams:
 
 * ``events`` — ``GET /events?since={seq}&limit={n}``, the ordered XML event feed. Cursor: the
   last ``seq`` handled (``"0"`` at the start). Kind from the event type (:data:`EVENT_KINDS`);
-  a ``CORRECTION`` is kind ``correction`` with ``supersedes_ref`` ``registry:seq:{supersedes}``;
-  other types are kind ``unknown``. source_ref ``registry:seq:{seq}``.
+  a ``CORRECTION`` is kind ``correction`` with ``supersedes_ref`` ``registry:seq:{supersedes}``
+  (its data: the corrected body plus the CORRECTION's own attributes); other types are kind
+  ``unknown`` (quarantined downstream). Events with the same seq delivered twice are yielded
+  twice (deduped downstream); the cursor never moves backwards. source_ref ``registry:seq:{seq}``.
 * ``ccer_projects`` — ``GET /ccer/projects?updatedSince={ISO}``, JSON list. Cursor: the
   greatest ``updatedAt`` seen. Kind ``ccer_project``, source_ref
   ``registry:ccer-project:{projectId}``.
@@ -51,14 +53,15 @@ PROJECTS_EPOCH = "2019-01-01T00:00:00+08:00"
 
 
 def event_kind(event: dict[str, Any]) -> tuple[str, str | None]:
-    """(kind, supersedes_ref) of a feed event; ``unknown`` for a type not in the interface
-    and for a CORRECTION that does not name a valid ``supersedes`` seq."""
+    """(kind, supersedes_ref) of a feed event; ``unknown`` for a type not in the interface.
+
+    A CORRECTION whose ``supersedes`` is missing or not a seq gets ``supersedes_ref`` None:
+    the pipeline quarantines it as superseding an event it never received.
+    """
     event_type = event.get("type", "")
     if event_type == CORRECTION:
-        target = str(event.get("supersedes", ""))
-        if target.isdigit():
-            return "correction", f"registry:seq:{int(target)}"
-        return UNKNOWN_KIND, None
+        target = str(event.get("supersedes", "")).strip()
+        return "correction", f"registry:seq:{int(target)}" if target.isdigit() else None
     return EVENT_KINDS.get(event_type, UNKNOWN_KIND), None
 
 
