@@ -44,9 +44,20 @@ def pull(store: Store, settings: PublisherSettings, connector: Connector | None 
         status = "ok"
     except SourceUnavailable as error:
         status, report.failure = "failed", str(error)
+        _keep_last_response(store, run_id, error)
     finally:
         store.finish_run(run_id, status, report.failure)
         report.status = status
         report.cursor_after = store.cursors(settings.name)
     run_checks(store, run_id, since_run=run_id)
     return report
+
+
+def _keep_last_response(store: Store, run_id: int, error: SourceUnavailable) -> None:
+    """The body of the response that ended a pull is evidence too: keep it."""
+    if error.response is None:
+        return
+    payload = error.response.to_payload()
+    with store.transaction():
+        store.keep_payload(run_id, payload.url, payload.body, payload.media_type,
+                           payload.status, payload.sha256, payload.fetched_at)

@@ -15,9 +15,18 @@ from .exchange import MarketDaySchema, TradeSchema
 from .fields import TIERS, WITHHELD
 from .issues import Issue
 from .platform import ComplianceSchema, EmissionReportSchema, EntitySchema, KeyParameterSchema
-from .registry import (A6AuthorizationSchema, A6TransferSchema, AllocationSchema,
-                       CancellationSchema, CcerCancellationSchema, CcerIssuanceSchema,
-                       CcerProjectSchema, PledgeEventSchema, PledgeSchema, SurrenderSchema)
+from .registry import (
+    A6AuthorizationSchema,
+    A6TransferSchema,
+    AllocationSchema,
+    CancellationSchema,
+    CcerCancellationSchema,
+    CcerIssuanceSchema,
+    CcerProjectSchema,
+    PledgeEventSchema,
+    PledgeSchema,
+    SurrenderSchema,
+)
 
 _SCHEMAS: tuple[type[DisclosureSchema], ...] = (
     EntitySchema, EmissionReportSchema, KeyParameterSchema, AllocationSchema, SurrenderSchema,

@@ -5,8 +5,19 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from .base import DisclosureSchema
-from .fields import (Code, DecimalValue, LocalDateTime, OptionalText, Quantity, StrictDate,
-                     Uscc, Withholdable, Year, YearMonth, meta)
+from .fields import (
+    Code,
+    DecimalValue,
+    LocalDateTime,
+    OptionalText,
+    Quantity,
+    StrictDate,
+    Uscc,
+    Withholdable,
+    Year,
+    YearMonth,
+    meta,
+)
 
 
 class FacilitySchema(Schema):

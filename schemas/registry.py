@@ -7,8 +7,18 @@ from typing import Any
 from marshmallow import fields, post_load, validate, validates_schema
 
 from .base import DisclosureSchema
-from .fields import (Code, CodeListText, LocalDateTime, Money, OptionalText, Quantity,
-                     StrictDate, Uscc, Year, meta)
+from .fields import (
+    Code,
+    CodeListText,
+    LocalDateTime,
+    Money,
+    OptionalText,
+    Quantity,
+    StrictDate,
+    Uscc,
+    Year,
+    meta,
+)
 from .issues import typed_error
 
 PARTNER = "partner"
