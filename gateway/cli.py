@@ -215,6 +215,14 @@ def _demo_text(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _register_feature_commands() -> None:
+    from .commands import register_all
+    register_all(cli)
+
+
+_register_feature_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()
 
