@@ -43,6 +43,8 @@ CODE_BUSY = 1003
 
 def busy_reason(resp: Response) -> str | None:
     """The retry hook: a 200 body with ``code`` 1003 means "busy, retry later"."""
+    if b"1003" not in resp.body[:256]:
+        return None  # fast path: a busy answer is tiny; don't parse big pages twice
     try:
         body = decode_json(resp.body)
     except JsonError:

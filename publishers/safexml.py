@@ -71,39 +71,40 @@ def reject_doctype(body: bytes, where: str = "") -> None:
     """Raise ``hostile-xml`` if the prolog holds a DOCTYPE (or any other ``<!`` markup).
 
     The prolog is everything before the root element; comments and processing
-    instructions are skipped. UTF-16 bodies are decoded for the scan.
+    instructions are skipped. The scan stops at the root, so it costs little on big bodies.
+    UTF-16 bodies are transcoded for the scan.
     """
-    text = _scan_text(body)
+    data = _scan_bytes(body)
     pos = 0
     while True:
-        start = text.find("<", pos)
+        start = data.find(b"<", pos)
         if start < 0:
             return
-        if text.startswith("<?", start):
-            pos = _skip(text, start, "?>")
-        elif text.startswith("<!--", start):
-            pos = _skip(text, start, "-->")
-        elif text.startswith("<!", start):
+        if data.startswith(b"<?", start):
+            pos = _skip(data, start, b"?>")
+        elif data.startswith(b"<!--", start):
+            pos = _skip(data, start, b"-->")
+        elif data.startswith(b"<!", start):
+            found = data[start : start + 40].decode("latin-1")
             raise XmlError(
-                f"the document{where} declares a DOCTYPE or DTD "
-                f"({text[start : start + 40]!r}…); DTDs and entities are refused to prevent "
-                "entity expansion and external entity attacks",
+                f"the document{where} declares a DOCTYPE or DTD ({found!r}…); DTDs and "
+                "entities are refused to prevent entity expansion and external entity attacks",
                 error_type="hostile-xml",
             )
         else:
             return  # the root element starts: the prolog is over
 
 
-def _scan_text(body: bytes) -> str:
-    """The body as text good enough to find ASCII markup in the prolog."""
+def _scan_bytes(body: bytes) -> bytes:
+    """The body in an ASCII-compatible encoding, good enough to find markup in the prolog."""
     if body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return body.decode("utf-16", errors="replace")
-    return body.decode("latin-1")
+        return body.decode("utf-16", errors="replace").encode("utf-8")
+    return body
 
 
-def _skip(text: str, start: int, end_marker: str) -> int:
-    end = text.find(end_marker, start)
-    return len(text) if end < 0 else end + len(end_marker)
+def _skip(data: bytes, start: int, end_marker: bytes) -> int:
+    end = data.find(end_marker, start)
+    return len(data) if end < 0 else end + len(end_marker)
 
 
 def normalise_encoding(body: bytes, where: str = "") -> bytes:
