@@ -8,13 +8,13 @@ surrenders, trades and pledges never appear. The function is pure: no I/O, no cl
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from mappings.aef import codelists
-from mappings.aef.itmo import format_itmo_id, merge, subtract, total
+from mappings.aef.holdings import holding_blocks
+from mappings.aef.itmo import format_itmo_id
 from mappings.aef.model import NA, AefWorkbook, Row, empty_row, table_spec
 from mappings.aef.sectors import SectorMapping, map_project, normalise_methodology
 from mappings.aef.values import local_date, to_dmy
@@ -253,6 +253,13 @@ def _add_authorizations(aef: AefWorkbook, ctx: _Context) -> None:
             chosen.append(auth)
     chosen.sort(key=lambda a: (local_date(a["event_time"]), a["authorization_id"], a.get("version", 0)))
     aef.authorizations = [_authorization_row(ctx, a) for a in chosen]
+    for row in aef.authorizations:
+        if row["OIMP authorized by the Party"] is None:
+            aef.add_note("oimp_unspecified",
+                         f"Authorization {row['Authorization ID']} is for OIMP but submission_info gives no "
+                         "'oimp_authorized' text (e.g. 'Use under CORSIA'); the field is left empty.",
+                         f"授权 {row['Authorization ID']} 用于其他国际减缓目的，但 submission_info 未提供 "
+                         "'oimp_authorized'（如“用于CORSIA”），该字段留空。", table="authorizations")
     aef.provenance["authorizations"] = [
         {"source": "a6_authorization", "registry_seq": a.get("registry_seq"),
          "project_id": a.get("project_id"), "event_time": a["event_time"]} for a in chosen]
@@ -305,82 +312,12 @@ def _entity_ids(ctx: _Context, auth: dict[str, Any]) -> str:
 # --- Table 4: holdings ------------------------------------------------------------------------
 
 def _held_auth_ids(ctx: _Context) -> set[str]:
-    return {h["authorization_id"] for h in _holding_blocks(ctx)}
-
-
-def _holding_blocks(ctx: _Context) -> list[dict[str, Any]]:
-    """Authorized, issued, not first-transferred CCER blocks at 31 December (capped per authorization).
-
-    Domestic CCER cancellations are not an input, so units cancelled domestically would be
-    over-counted; the authorization's maximum quantity bounds the result.
-    """
-    pools = _issued_minus_transferred(ctx)
-    blocks: list[dict[str, Any]] = []
-    for auth in _auths_in_force(ctx):
-        pool = pools.get(auth.get("project_id"), {})
-        cap = _remaining_cap(ctx, auth)
-        for vintage in sorted(pool):
-            taken, pool[vintage] = _take(pool[vintage], cap)
-            for start, end in taken:
-                blocks.append({"authorization_id": auth["authorization_id"], "auth": auth,
-                               "vintage": vintage, "start": start, "end": end})
-                cap = None if cap is None else cap - (end - start + 1)
-    return blocks
-
-
-def _issued_minus_transferred(ctx: _Context) -> dict[str, dict[int, list[tuple[int, int]]]]:
-    pools: dict[str, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for issuance in ctx.issuances:
-        if local_date(issuance["event_time"]) <= ctx.year_end:
-            pools[issuance["project_id"]][int(issuance["vintage"])].append(
-                (int(issuance["serial_start"]), int(issuance["serial_end"])))
-    for project in pools.values():
-        for vintage in project:
-            project[vintage] = merge(project[vintage])
-    for transfer in ctx.transfers:
-        if local_date(transfer["event_time"]) <= ctx.year_end and transfer.get("project_id") in pools:
-            pool = pools[transfer["project_id"]]
-            vintage = int(transfer["vintage"])
-            pool[vintage] = subtract(pool[vintage], (int(transfer["serial_start"]), int(transfer["serial_end"])))
-    return pools
-
-
-def _auths_in_force(ctx: _Context) -> list[dict[str, Any]]:
-    ids = dict.fromkeys(a["authorization_id"] for a in ctx.auths if local_date(a["event_time"]) <= ctx.year_end)
-    auths = [ctx.auth_version(i) for i in ids]
-    return sorted((a for a in auths if a), key=lambda a: (local_date(a["event_time"]), a["authorization_id"]))
-
-
-def _remaining_cap(ctx: _Context, auth: dict[str, Any]) -> int | None:
-    if auth.get("max_quantity") is None:
-        return None
-    used = sum(int(t["serial_end"]) - int(t["serial_start"]) + 1 for t in ctx.transfers
-               if t["authorization_id"] == auth["authorization_id"] and t.get("first")
-               and local_date(t["event_time"]) <= ctx.year_end)
-    return max(int(auth["max_quantity"]) - used, 0)
-
-
-def _take(blocks: list[tuple[int, int]], cap: int | None) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Split ``blocks`` into (first ``cap`` serials, rest); cap None takes everything."""
-    if cap is None or cap >= total(blocks):
-        return blocks, []
-    taken, rest, left = [], [], cap
-    for start, end in blocks:
-        if left <= 0:
-            rest.append((start, end))
-        elif end - start + 1 <= left:
-            taken.append((start, end))
-            left -= end - start + 1
-        else:
-            taken.append((start, start + left - 1))
-            rest.append((start + left, end))
-            left = 0
-    return taken, rest
+    return {h["authorization_id"] for h in holding_blocks(ctx)}
 
 
 def _add_holdings(aef: AefWorkbook, ctx: _Context) -> None:
     rows, prov = [], []
-    for block in _holding_blocks(ctx):
+    for block in holding_blocks(ctx):
         auth = block["auth"]
         sector = ctx.sector(auth.get("project_id"))
         row = empty_row("holdings")
