@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .store import Store
+from .store import Store, utc_now
 
 
 @dataclass(frozen=True)
@@ -80,14 +80,16 @@ SELECT t._key AS key, t.trade_method, t.price, m.prev_close,
   ROUND(100.0 * (t.price - m.prev_close) / m.prev_close, 2) AS deviation_pct
 FROM current_trade t JOIN current_market_day m
   ON m.trade_date = t.trade_date AND m.subject_code = t.subject_code AND m._retracted = 0
-WHERE t._retracted = 0 AND t._run_id >= :since_run AND m.prev_close > 0 AND (
+WHERE t._retracted = 0 AND t._key IN (
+  SELECT key FROM log WHERE kind = 'trade' AND seq >= :since_seq) AND m.prev_close > 0 AND (
   (t.trade_method = '10' AND ABS(t.price - m.prev_close) > 0.10 * m.prev_close + 0.005) OR
   (t.trade_method = '20' AND ABS(t.price - m.prev_close) > 0.30 * m.prev_close + 0.005))
 """
 
 BLOCK_SIZE = """
 SELECT _key AS key, trade_method, quantity FROM current_trade
-WHERE _retracted = 0 AND _run_id >= :since_run AND (
+WHERE _retracted = 0 AND _key IN (
+  SELECT key FROM log WHERE kind = 'trade' AND seq >= :since_seq) AND (
   (trade_method = '20' AND quantity < 100000) OR (trade_method = '10' AND quantity >= 100000))
 """
 
@@ -134,17 +136,24 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def run_checks(store: Store, run_id: int | None, since_run: int = 0) -> dict[str, int]:
-    """Run every check (trade checks only on trades stored since ``since_run``)."""
+def run_checks(store: Store, run_id: int | None, since_seq: int = 0) -> dict[str, int]:
+    """Run every check (trade checks only on trades logged from ``since_seq`` on)."""
     counts: dict[str, int] = {}
     with store.transaction():
         for check in CHECKS:
-            found = [_finding(check, row) for row in
-                     store.query(check.sql, {"since_run": since_run}
-                                if ":since_run" in check.sql else ())]
-            store.record_findings(run_id, found)
+            incremental = ":since_seq" in check.sql
+            args = {"since_seq": since_seq} if incremental else {}
+            now = utc_now()
+            found = [_finding(check, row) for row in store.query(check.sql, args)]
+            store.record_findings(run_id, found, now)
+            store.resolve_findings(run_id, check.check_id, now,
+                                   INCREMENTAL_SCOPE if incremental else "", args)
             counts[check.check_id] = len(found)
     return counts
+
+
+# An incremental check only looked at the trades logged since ``since_seq``.
+INCREMENTAL_SCOPE = "AND key IN (SELECT key FROM log WHERE kind = 'trade' AND seq >= :since_seq)"
 
 
 def _finding(check: Check, row: dict[str, Any]) -> dict[str, Any]:

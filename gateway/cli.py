@@ -207,9 +207,9 @@ def _demo_text(summary: dict[str, Any]) -> str:
     lines = [f"store: {summary['db']}", _pull_summary(summary["runs"]), "records per kind:"]
     lines += [f"  {kind:<18} {n:>9,}" for kind, n in summary["counts"].items()]
     lines.append("rejects per reason:")
-    lines += [f"  {s['publisher']:<10} {s['error_type']:<28} {s['records']:>6,}"
+    lines += [f"  {s['publisher']:<10} {s['kind']:<18} {s['error_type']:<28} {s['records']:>6,}"
               for s in summary["rejects"]] or ["  none"]
-    lines.append("findings of the cross-record checks:")
+    lines.append("open findings (cross-record checks and validation warnings):")
     lines += [f"  {f['check_id']:<32} {f['kind']:<16} {f['findings']:>6,}"
               for f in summary["findings"]] or ["  none"]
     return "\n".join(lines)

@@ -10,6 +10,7 @@ error is raised; only the cursor stays where the last complete page left it.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -20,7 +21,9 @@ from publishers.base import BadPayload, Checkpoint, Payload, RawRecord
 from . import derive
 from .store import Accepted, Store
 
-FLUSH_EVERY = 2000     # records buffered before a flush even without a checkpoint
+FLUSH_EVERY = 5000     # records buffered before a flush even without a checkpoint
+COMMIT_AT_CHECKPOINT = 5000  # a checkpoint commits once this many records are waiting…
+COMMIT_INTERVAL_S = 2.0      # …or once this long has passed since the last commit
 MAX_REPORTED_ERRORS = 100
 
 
@@ -138,8 +141,9 @@ class Ingest:
         if target is None:
             return self._reject(raw, "correction", [_unknown_superseded(raw.supersedes_ref)])
         kind, original = target
-        data = {**raw.data, "seq": original.get("registry_seq", raw.data.get("seq")),
-                "type": original.get("event_type", raw.data.get("type"))}
+        data = {name: value for name, value in raw.data.items() if name != "supersedes"}
+        data |= {"seq": original.get("registry_seq", raw.data.get("seq")),
+                 "type": original.get("event_type", raw.data.get("type"))}
         reason = (f"registry CORRECTION {raw.source_ref} supersedes {raw.supersedes_ref}")
         items = self._validated(raw, kind, data, reason)
         if items is None:
@@ -189,8 +193,13 @@ class Ingest:
 
 def consume(ingest: Ingest, items: Iterable[Any],
             progress: Callable[[int], None] | None = None) -> None:
-    """Feed a connector's items to the store, flushing at checkpoints."""
-    batch = _Batch()
+    """Feed a connector's items to the store, committing at checkpoints.
+
+    Several small pages may share one transaction (up to ``COMMIT_AT_CHECKPOINT`` records
+    or ``COMMIT_INTERVAL_S`` seconds); the cursor committed is always that of the last
+    page in it, so a crash replays at most the pages of one uncommitted transaction.
+    """
+    batch, last_commit = _Batch(), time.monotonic()
     try:
         for item in items:
             if isinstance(item, Payload):
@@ -201,26 +210,26 @@ def consume(ingest: Ingest, items: Iterable[Any],
                 batch.bad.append(item)
             elif isinstance(item, Checkpoint):
                 batch.checkpoints[item.stream] = item.cursor
+                if len(batch) >= COMMIT_AT_CHECKPOINT or \
+                        time.monotonic() - last_commit >= COMMIT_INTERVAL_S:
+                    done = len(batch)
+                    ingest.flush(batch)
+                    batch, last_commit = _Batch(), time.monotonic()
+                    if progress:
+                        progress(done)
+                continue
+            if len(batch) >= FLUSH_EVERY:
                 done = len(batch)
                 ingest.flush(batch)
                 batch = _Batch()
                 if progress:
                     progress(done)
-                continue
-            if len(batch) >= FLUSH_EVERY:
-                done = len(batch)
-                ingest.flush(_without_cursors(batch))
-                batch = _Batch()
-                if progress:
-                    progress(done)
+        ingest.flush(batch)  # the end of the stream: commit the last pages with their cursor
+        batch = _Batch()
     finally:
-        # Keep everything received before a failure; the cursor stays at the last checkpoint.
-        ingest.flush(_without_cursors(batch))
-
-
-def _without_cursors(batch: _Batch) -> _Batch:
-    batch.checkpoints = {}
-    return batch
+        # Keep everything received before a failure. A checkpoint covers everything yielded
+        # before it, so its cursor may be saved with the partial page that followed it.
+        ingest.flush(batch)
 
 
 def _unknown_kind(kind: str) -> dict[str, Any]:

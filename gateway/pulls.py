@@ -36,6 +36,7 @@ def pull(store: Store, settings: PublisherSettings, connector: Connector | None 
     """
     connector = connector or make_connector(settings)
     before = store.cursors(settings.name)
+    first_seq = store.next_seq()
     run_id = store.start_run(settings.name, settings.system, before)
     report = RunReport(settings.name, run_id, cursor_before=before)
     status = "interrupted"
@@ -49,7 +50,7 @@ def pull(store: Store, settings: PublisherSettings, connector: Connector | None 
         store.finish_run(run_id, status, report.failure)
         report.status = status
         report.cursor_after = store.cursors(settings.name)
-    run_checks(store, run_id, since_run=run_id)
+    run_checks(store, run_id, since_seq=first_seq)
     return report
 
 

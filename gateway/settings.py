@@ -10,12 +10,24 @@ url = "http://127.0.0.1:9101"
 token = "…"                        # optional; or GATEWAY_TOKEN_REGISTRY
 schedule = "*/15 * * * *"          # optional, for an external scheduler
 page_size = 500                    # optional connector options
+
+[[tokens]]                         # partner/agency API tokens, stored hashed
+name = "unfccc-secretariat"
+tier = "partner"                   # partner | agency
+sha256 = "…"                       # from `gateway token hash` (never the token itself)
+
+[api]                              # the partner API (`gateway serve`)
+rate_limit = true                  # or GATEWAY_RATE_LIMIT=0 (e.g. for benchmarks)
+public_per_minute = 600            # per client IP, without a token
+token_per_minute = 6000            # per token
+cors_origin = "*"
 ```
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,11 +57,32 @@ class PublisherSettings:
 
 
 @dataclass(frozen=True)
+class TokenSettings:
+    """An API token: who holds it, its tier, and the SHA-256 (hex) of the token."""
+
+    name: str
+    tier: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Options of the partner API (``[api]``)."""
+
+    rate_limit: bool = True
+    public_per_minute: int = 600
+    token_per_minute: int = 6000
+    cors_origin: str = "*"
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     base_uri: str = "http://127.0.0.1:8000"
     publishers: dict[str, PublisherSettings] = field(default_factory=dict)
     source: str = "defaults"
+    tokens: tuple[TokenSettings, ...] = ()
+    api: ApiSettings = field(default_factory=ApiSettings)
 
     @property
     def db_path(self) -> Path:
@@ -67,7 +100,51 @@ def load_settings(config: str | Path | None = None,
                 or "http://127.0.0.1:8000").rstrip("/")
     publishers = {name: _publisher(name, section, env)
                   for name, section in (doc.get("publishers") or {}).items()}
-    return Settings(data_dir, base_uri, publishers, str(path) if path else "defaults")
+    return Settings(data_dir, base_uri, publishers, str(path) if path else "defaults",
+                    _tokens(doc.get("tokens") or []), _api(doc.get("api") or {}, env))
+
+
+TOKEN_TIERS = ("partner", "agency")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _tokens(entries: Any) -> tuple[TokenSettings, ...]:
+    if not isinstance(entries, list):
+        raise SettingsError("tokens must be an array of tables: [[tokens]] name, tier, sha256")
+    found: list[TokenSettings] = []
+    for i, entry in enumerate(entries):
+        where = f"[[tokens]] #{i + 1}"
+        if not isinstance(entry, dict) or set(entry) != {"name", "tier", "sha256"}:
+            raise SettingsError(f"{where}: give exactly name, tier and sha256")
+        if entry["tier"] not in TOKEN_TIERS:
+            raise SettingsError(f"{where}: tier must be one of {TOKEN_TIERS}, "
+                                f"not {entry['tier']!r}")
+        digest = str(entry["sha256"]).lower()
+        if not _SHA256.match(digest):
+            raise SettingsError(f"{where}: sha256 must be 64 hex digits; make it with "
+                                "`gateway token hash`")
+        found.append(TokenSettings(str(entry["name"]), entry["tier"], digest))
+    if len({t.name for t in found}) != len(found):
+        raise SettingsError("[[tokens]]: token names must be unique")
+    return tuple(found)
+
+
+def _api(section: Any, env: Mapping[str, str]) -> ApiSettings:
+    if not isinstance(section, dict):
+        raise SettingsError("[api] must be a table")
+    known = {"rate_limit", "public_per_minute", "token_per_minute", "cors_origin"}
+    unknown = sorted(set(section) - known)
+    if unknown:
+        raise SettingsError(f"[api]: unknown setting(s) {unknown}; known: {sorted(known)}")
+    values = {**ApiSettings().__dict__, **section}
+    if "GATEWAY_RATE_LIMIT" in env:
+        values["rate_limit"] = env["GATEWAY_RATE_LIMIT"].strip().lower() not in {
+            "0", "false", "no", "off", ""}
+    for name in ("public_per_minute", "token_per_minute"):
+        if not isinstance(values[name], int) or values[name] < 1:
+            raise SettingsError(f"[api]: {name} must be a positive integer")
+    return ApiSettings(bool(values["rate_limit"]), values["public_per_minute"],
+                       values["token_per_minute"], str(values["cors_origin"]))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -55,6 +55,7 @@ class RecordValidator:
         self.uscc_fields = [f.name for f in fields_ if type(f).__name__ == "Uscc"]
         self.code_fields = [(f.name, f.metadata["codelist"]) for f in fields_
                             if "codelist" in f.metadata]
+        self.withholdable = [f.name for f in fields_ if type(f).__name__ == "Withholdable"]
 
     def validate(self, data: dict[str, Any]) -> Validation:
         if not isinstance(data, dict):
@@ -65,7 +66,7 @@ class RecordValidator:
             record = self.schema.load(data)
         except ValidationError as error:
             return Validation(None, None, issues_from_messages(error.messages))
-        withheld = sorted(k for k, v in record.items() if v is WITHHELD)
+        withheld = sorted(k for k in self.withholdable if record.get(k) is WITHHELD)
         for name in withheld:
             record[name] = None
         if withheld:
@@ -74,7 +75,8 @@ class RecordValidator:
                           self._warnings(data, record))
 
     def _warnings(self, data: dict[str, Any], record: dict[str, Any]) -> list[Issue]:
-        found = [_unexpected(name) for name in data.keys() - self.known_keys]
+        found = [] if data.keys() <= self.known_keys else \
+            [_unexpected(name) for name in sorted(data.keys() - self.known_keys)]
         for name in self.uscc_fields:
             code = record.get(name)
             if code and not has_valid_check(code):

@@ -24,6 +24,8 @@ class CodeList:
     source: str
     codes: tuple[dict[str, Any], ...]
     _lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _by_notation: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False,
+                                                    compare=False)
 
     def normalise(self, value: str) -> str | None:
         """The notation for a value given as notation, label or known alternative spelling."""
@@ -31,7 +33,7 @@ class CodeList:
 
     def get(self, notation: str) -> dict[str, Any] | None:
         """The code entry for a notation, or None."""
-        return next((c for c in self.codes if c["notation"] == notation), None)
+        return self._by_notation.get(notation)
 
     def notations(self) -> list[str]:
         return [c["notation"] for c in self.codes]
@@ -42,8 +44,9 @@ def _build(doc: dict[str, Any]) -> CodeList:
     for code in doc["codes"]:
         for spelling in (code["notation"], code["zh"], code["en"], *code.get("alt", [])):
             lookup.setdefault(spelling.strip().casefold(), code["notation"])
+    by_notation = {code["notation"]: code for code in doc["codes"]}
     return CodeList(doc["scheme"], doc["version"], doc["label"], doc["source"],
-                    tuple(doc["codes"]), lookup)
+                    tuple(doc["codes"]), lookup, by_notation)
 
 
 @cache

@@ -199,3 +199,14 @@ def test_validation_warnings_are_findings_and_records_are_kept(store):
     assert report.accepted == 1
     (row,) = store.query("SELECT * FROM findings WHERE check_id='uscc-check-character'")
     assert row["key"] == "91420100MA4K00010X/2024"
+
+
+def test_a_finding_closes_when_the_data_no_longer_shows_it(store):
+    surrender = [("surrender", raw("surrender"))]
+    pull(store, SETTINGS, Scripted(surrender))
+    assert [f["check_id"] for f in store.findings_summary()] == ["surrender-unit-not-listed"]
+    listed = [("entity", raw("entity", listYear=2024))]
+    pull(store, SETTINGS, Scripted(surrender + listed))
+    assert store.findings_summary() == []
+    (closed,) = store.query("SELECT * FROM findings WHERE check_id='surrender-unit-not-listed'")
+    assert closed["resolved_at"] and closed["resolved_run_id"] == 2

@@ -105,10 +105,14 @@ class Store:
     def apply(self, run_id: int, items: list[Accepted]) -> Outcome:
         return apply_records(self.conn, run_id, items, utc_now())
 
+    def next_seq(self) -> int:
+        """The seq the next log entry will get."""
+        return self.conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM log").fetchone()[0]
+
     def by_source_ref(self, source_ref: str) -> dict[str, Any] | None:
-        """The latest log entry that came from a source record, e.g. ``registry:seq:10002``."""
-        return self.query_one("SELECT * FROM log WHERE source_ref=? ORDER BY seq DESC LIMIT 1",
-                         (source_ref,))
+        """The latest log entry that came from a registry event, e.g. ``registry:seq:10002``."""
+        return self.query_one("SELECT * FROM log WHERE source_ref=? AND source_ref GLOB "
+                              "'registry:*' ORDER BY seq DESC LIMIT 1", (source_ref,))
 
     def current(self, kind: str, key: str) -> dict[str, Any] | None:
         """The current version of a record, as stored (``_record`` holds its canonical JSON)."""
@@ -141,9 +145,11 @@ class Store:
              first["message_zh"], json.dumps(issues, ensure_ascii=False), text,
              sha256_text(text), payload_sha256, run_id, run_id, now, now))
 
-    def record_findings(self, run_id: int | None, findings: list[dict[str, Any]]) -> int:
-        """Upsert findings keyed by (check_id, kind, key, field); returns how many."""
-        now = utc_now()
+    def record_findings(self, run_id: int | None, findings: list[dict[str, Any]],
+                        now: str | None = None) -> int:
+        """Upsert findings keyed by (check_id, kind, key, field); a finding seen again is
+        open again. Returns how many were recorded."""
+        now = now or utc_now()
         rows = [(f["check_id"], f.get("severity", "warning"), f["kind"], f["key"],
                  f.get("field", "") or "", f["message_en"], f["message_zh"],
                  json.dumps(f.get("detail"), ensure_ascii=False, default=str),
@@ -154,8 +160,21 @@ class Store:
             "(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(check_id, kind, key, field) DO UPDATE SET "
             "last_run_id=excluded.last_run_id, last_seen_at=excluded.last_seen_at, "
             "message_en=excluded.message_en, message_zh=excluded.message_zh, "
-            "detail=excluded.detail", rows)
+            "detail=excluded.detail, resolved_at=NULL, resolved_run_id=NULL", rows)
         return len(rows)
+
+    def resolve_findings(self, run_id: int | None, check_id: str, seen_at: str,
+                         scope_sql: str = "", args: dict[str, Any] | None = None) -> int:
+        """Close the open findings of a check that its run at ``seen_at`` did not find again.
+
+        ``scope_sql`` limits this to the keys the check looked at (for incremental checks).
+        Findings are never deleted; a closed finding keeps when and by which run it closed.
+        """
+        cur = self.conn.execute(
+            "UPDATE findings SET resolved_at=:now, resolved_run_id=:run WHERE check_id=:check "
+            f"AND resolved_at IS NULL AND last_seen_at < :now {scope_sql}",
+            {"now": seen_at, "run": run_id, "check": check_id, **(args or {})})
+        return cur.rowcount
 
     def quarantined(self, limit: int = 100, publisher: str | None = None) -> list[dict[str, Any]]:
         where, args = ("WHERE publisher=?", (publisher,)) if publisher else ("", ())
@@ -169,7 +188,8 @@ class Store:
 
     def findings_summary(self) -> list[dict[str, Any]]:
         return self.query("SELECT check_id, severity, kind, COUNT(*) AS findings FROM findings "
-                         "GROUP BY check_id, severity, kind ORDER BY findings DESC")
+                          "WHERE resolved_at IS NULL GROUP BY check_id, severity, kind "
+                          "ORDER BY findings DESC")
 
     def counts(self) -> dict[str, int]:
         """Current (not retracted) records per kind."""

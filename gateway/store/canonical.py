@@ -17,6 +17,19 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to canonical JSON")
 
 
+def jsonable(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with top-level decimals and dates as text (nested values stay as they are)."""
+    out = {}
+    for name, value in record.items():
+        kind = type(value)
+        if kind is Decimal:
+            value = str(value)
+        elif kind is dt.date or kind is dt.datetime:
+            value = value.isoformat()
+        out[name] = value
+    return out
+
+
 def canonical_json(record: dict[str, Any]) -> str:
     """Sorted keys, no whitespace, UTF-8 text; decimals as strings, dates in ISO 8601."""
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"),

@@ -36,9 +36,9 @@ CREATE TABLE IF NOT EXISTS log (
   sha256 TEXT NOT NULL, run_id INTEGER NOT NULL, recorded_at TEXT NOT NULL,
   supersedes INTEGER, reason TEXT, source_ref TEXT, payload_sha256 TEXT,
   record TEXT NOT NULL, UNIQUE (kind, key, version));
-CREATE INDEX IF NOT EXISTS log_source_ref ON log(source_ref);
+-- Only registry events can be superseded by a later event, so only they are looked up by ref.
+CREATE INDEX IF NOT EXISTS log_registry_ref ON log(source_ref) WHERE source_ref GLOB 'registry:*';
 CREATE INDEX IF NOT EXISTS log_kind_seq ON log(kind, seq);
-CREATE INDEX IF NOT EXISTS log_recorded_at ON log(recorded_at);
 CREATE TABLE IF NOT EXISTS quarantine (
   id INTEGER PRIMARY KEY AUTOINCREMENT, publisher TEXT NOT NULL, kind TEXT NOT NULL,
   source_ref TEXT NOT NULL, error_type TEXT NOT NULL, field TEXT, message_en TEXT NOT NULL,
@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS findings (
   kind TEXT NOT NULL, key TEXT NOT NULL, field TEXT NOT NULL DEFAULT '',
   message_en TEXT NOT NULL, message_zh TEXT NOT NULL, detail TEXT,
   first_run_id INTEGER, last_run_id INTEGER, first_seen_at TEXT NOT NULL,
-  last_seen_at TEXT NOT NULL, UNIQUE (check_id, kind, key, field));
+  last_seen_at TEXT NOT NULL, resolved_at TEXT, resolved_run_id INTEGER,
+  UNIQUE (check_id, kind, key, field));
 CREATE INDEX IF NOT EXISTS findings_check ON findings(check_id);
 CREATE TABLE IF NOT EXISTS cursors (
   publisher TEXT NOT NULL, stream TEXT NOT NULL, cursor TEXT NOT NULL,
@@ -78,8 +79,7 @@ INDEXES: dict[str, list[tuple[str, ...]]] = {
     "allocation": [("uscc",), ("vintage",)],
     "surrender": [("uscc", "compliance_year"), ("compliance_year",)],
     "compliance": [("uscc",), ("compliance_year", "status")],
-    "trade": [("trade_date",), ("subject_code", "trade_date"), ("trade_method",),
-              ("buy_uscc",), ("sell_uscc",), ("_run_id",)],
+    "trade": [("trade_date",), ("subject_code", "trade_date"), ("buy_uscc",), ("sell_uscc",)],
     "market_day": [("trade_date",), ("subject_code", "trade_date")],
     "pledge": [("pledgor_uscc",), ("pledgee_uscc",), ("status",)],
     "pledge_event": [("pledge_id",)],

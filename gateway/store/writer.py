@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .canonical import canonical_json, sha256_text
+from .canonical import canonical_json, jsonable, sha256_text
 from .ddl import column_types, current_table
 
 
@@ -38,23 +38,13 @@ class Outcome:
     changed: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, key, op)
 
 
-def _column_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
 class _KindWriter:
     """Prepared SQL for one kind's current table."""
 
     def __init__(self, kind: str):
-        self.columns = list(column_types(kind))
+        types = column_types(kind)
+        self.columns = list(types)
+        self.real = [i for i, c in enumerate(self.columns) if types[c] == "REAL"]
         table = current_table(kind)
         names = ["_key", "_version", "_seq", "_sha256", "_run_id", "_updated_at", "_retracted",
                  "_record", *self.columns]
@@ -66,8 +56,25 @@ class _KindWriter:
 
     def row(self, key: str, version: int, seq: int, sha: str, run_id: int, now: str,
             retracted: bool, text: str, record: dict[str, Any]) -> tuple[Any, ...]:
-        values = [_column_value(record.get(c)) for c in self.columns]
+        """The current-table row; ``record`` is the jsonable form of the record."""
+        values = [record.get(c) for c in self.columns]
+        for i, value in enumerate(values):
+            if type(value) is list or type(value) is dict:
+                values[i] = json.dumps(value, ensure_ascii=False, default=_nested)
+            elif type(value) is bool:
+                values[i] = int(value)
+        for i in self.real:
+            if values[i] is not None:
+                values[i] = float(values[i])
         return (key, version, seq, sha, run_id, now, int(retracted), text, *values)
+
+
+def _nested(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__}")
 
 
 _WRITERS: dict[str, _KindWriter] = {}
@@ -109,7 +116,8 @@ def apply_records(conn: sqlite3.Connection, run_id: int, items: list[Accepted],
         state = current_state(conn, kind, (i.key for i in group))
         current_rows = []
         for item in group:
-            text = canonical_json(item.record)
+            plain = jsonable(item.record)
+            text = canonical_json(plain)
             sha = sha256_text(text)
             previous = state.get(item.key)
             op = _operation(item, sha, previous)
@@ -122,7 +130,7 @@ def apply_records(conn: sqlite3.Connection, run_id: int, items: list[Accepted],
             log_rows.append((seq, kind, item.key, version, op, sha, run_id, now, supersedes,
                              reason, item.source_ref, item.payload_sha256, text))
             current_rows.append(writer.row(item.key, version, seq, sha, run_id, now,
-                                           op == "retract", text, item.record))
+                                           op == "retract", text, plain))
             state[item.key] = (sha, version, seq, int(op == "retract"))
             outcome.new_versions += 1
             outcome.changed.append((kind, item.key, op))

@@ -1,0 +1,150 @@
+"""Ingest benchmark: records/s through validate + store, against baselines in the same run.
+
+    python bench/ingest.py [--records 200000] [--rss-check] [--http] [--json]
+
+Measures, on the same deterministic trade records:
+  * pipeline      — the real pipeline (schemas.validate + store.apply, batches of 1,000,
+                    one transaction per batch with its cursor), into a fresh gateway.db;
+  * validator     — marshmallow alone (``TradeSchema().load`` on each record);
+  * sqlite        — raw ``executemany`` of the same rows into a bare table, one transaction.
+Each runs in its own forked process so that peak RSS belongs to it. ``--rss-check``
+also runs the pipeline at a tenth of the records to compare memory (target: RSS at N ≤
+1.2 × RSS at N/10). ``--http`` adds an end-to-end run: pull the trades over HTTP from
+the simulated exchange into the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from common import emit, in_child, timed
+
+import schemas
+from gateway.pipeline import Ingest, RunReport, consume
+from gateway.store import Store
+from publishers.base import Checkpoint, Payload, RawRecord
+
+SUBJECTS = ("CEA", "CEA21", "CEA22", "CEA23", "CEA24")
+BATCH = 1000
+
+
+def trade(i: int) -> dict[str, Any]:
+    """The i-th synthetic trade, in the exchange's field names (deterministic)."""
+    block = i % 17 == 0
+    qty = 100_000 + (i * 7919) % 400_000 if block else 1 + (i * 7919) % 99_000
+    cents = 6000 + (i * 104729) % 4000
+    price = f"{cents // 100}.{cents % 100:02d}"
+    return {"tradeId": f"T{20210716000000 + i}", "tradeDate": f"2024-{1 + i % 12:02d}-"
+            f"{1 + i % 28:02d}", "tradeTime": f"{9 + i % 6:02d}:{i % 60:02d}:{(i * 7) % 60:02d}",
+            "subjectCode": SUBJECTS[i % len(SUBJECTS)], "tradeMethod": "20" if block else "10",
+            "dealPric": price, "dealQty": qty, "dealAmt": f"{cents * qty / 100:.2f}",
+            "buyAcct": f"CEA-{i % 9000:04d}-{i % 97:04d}", "sellAcct": f"CEA-{(i * 3) % 9000:04d}"
+            f"-{i % 89:04d}", "buyUscc": "91420100MA4K00010R", "sellUscc": "914403001922038216"}
+
+
+def items(n: int) -> Iterator[Any]:
+    """What a connector would yield: a payload per page, its records, a checkpoint."""
+    for start in range(0, n, BATCH):
+        payload = Payload("bench://trades", str(start).encode(), "application/json")
+        yield payload
+        for i in range(start, min(n, start + BATCH)):
+            data = trade(i)
+            yield RawRecord("trade", data, f"exchange:trade:{data['tradeId']}", payload.sha256)
+        yield Checkpoint("trades", str(min(n, start + BATCH)))
+
+
+def run_pipeline(n: int, directory: str) -> dict[str, Any]:
+    store = Store(Path(directory) / f"pipeline-{n}.db")
+    run_id = store.start_run("bench", "exchange", {})
+    report = RunReport("bench", run_id)
+    seconds, _ = timed(lambda: consume(Ingest(store, "bench", run_id, report), items(n)))
+    assert report.accepted == n and report.new_versions == n, report
+    store.close()
+    return {"seconds": seconds}
+
+
+def run_validator(n: int) -> dict[str, Any]:
+    schema = schemas.KINDS["trade"]()
+
+    def load_all() -> None:
+        for i in range(n):
+            schema.load(trade(i))
+    seconds, _ = timed(load_all)
+    return {"seconds": seconds}
+
+
+def run_sqlite(n: int, directory: str) -> dict[str, Any]:
+    conn = sqlite3.connect(Path(directory) / "raw.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    columns = list(trade(0))
+    conn.execute(f"CREATE TABLE trades ({', '.join(columns)}, PRIMARY KEY (tradeId))")
+    sql = f"INSERT INTO trades VALUES ({', '.join('?' * len(columns))})"
+
+    def insert_all() -> None:
+        conn.execute("BEGIN")
+        conn.executemany(sql, (tuple(trade(i).values()) for i in range(n)))
+        conn.execute("COMMIT")
+    seconds, _ = timed(insert_all)
+    conn.close()
+    return {"seconds": seconds}
+
+
+def run_http(n: int, directory: str) -> dict[str, Any]:
+    from gateway.pulls import pull
+    from gateway.settings import PublisherSettings
+    from publishers.simulated import SimulatedSystems
+
+    with SimulatedSystems(seed=7, trades=n) as sim:
+        store = Store(Path(directory) / "http.db")
+        settings = PublisherSettings("exchange", "exchange", sim.urls["exchange"],
+                                     options={"streams": ["trades"], "page_size": 1000})
+        seconds, report = timed(lambda: pull(store, settings))
+        store.close()
+    return {"seconds": seconds, "records": report.fetched, "accepted": report.accepted}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--rss-check", action="store_true",
+                        help="also run the pipeline at records/10 and compare peak RSS")
+    parser.add_argument("--http", action="store_true",
+                        help="also pull the trades end to end from the simulated exchange")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line")
+    args = parser.parse_args()
+    n = args.records
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as directory:
+        pipeline = in_child(run_pipeline, n, directory)
+        validator = in_child(run_validator, n)
+        raw = in_child(run_sqlite, n, directory)
+        figures: dict[str, Any] = {
+            "bench": "ingest", "records": n,
+            "pipeline_per_s": round(n / pipeline["seconds"]),
+            "validator_per_s": round(n / validator["seconds"]),
+            "sqlite_per_s": round(n / raw["seconds"]),
+        }
+        figures["ratio_to_validator"] = round(figures["pipeline_per_s"]
+                                              / figures["validator_per_s"], 3)
+        figures["ratio_to_sqlite"] = round(figures["pipeline_per_s"] / figures["sqlite_per_s"], 3)
+        figures["peak_rss_mb"] = pipeline["peak_rss_mb"]
+        figures["validator_peak_rss_mb"] = validator["peak_rss_mb"]
+        if args.rss_check:
+            small = in_child(run_pipeline, max(1, n // 10), directory)
+            figures["peak_rss_mb_at_tenth"] = small["peak_rss_mb"]
+            figures["rss_ratio"] = round(pipeline["peak_rss_mb"] / small["peak_rss_mb"], 3)
+        if args.http:
+            http = in_child(run_http, n, directory)
+            figures["http_per_s"] = round(http["records"] / http["seconds"])
+            figures["http_ratio_to_validator"] = round(figures["http_per_s"]
+                                                       / figures["validator_per_s"], 3)
+            figures["http_peak_rss_mb"] = http["peak_rss_mb"]
+    emit(figures, args.json)
+
+
+if __name__ == "__main__":
+    main()
