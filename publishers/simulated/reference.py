@@ -32,11 +32,11 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def _int(text: str) -> int:
-    return int(round(float(text))) if text else 0
+    return round(float(text)) if text else 0
 
 
 def _cents(text: str) -> int:
-    return int(round(float(text) * 100)) if text else 0
+    return round(float(text) * 100) if text else 0
 
 
 def _price(text: str) -> int | None:

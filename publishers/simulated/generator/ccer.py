@@ -146,7 +146,7 @@ def offset_cancellations(projects: list[Project], demands: list[CcerDemand]) -> 
 
 def voluntary_cancellations(seed: int, projects: list[Project], holders: list[str]) -> list[Event]:
     """Cancellations for other purposes, including one forced cancellation."""
-    out = []
+    out, forced = [], False
     for n in range(30):
         rnd = rng(seed, "ccer-cancellation", n)
         time = office_time(rnd, d("2025-03-03"), AS_OF)
@@ -154,9 +154,10 @@ def voluntary_cancellations(seed: int, projects: list[Project], holders: list[st
         if not blocks:
             continue
         block = rnd.choice(blocks)
-        purpose = "FORCED" if n == 7 else weighted_choice(rnd, [p for p, _ in _PURPOSES], [w for _, w in _PURPOSES])
+        purpose = "FORCED" if n >= 7 and not forced else weighted_choice(rnd, [p for p, _ in _PURPOSES], [w for _, w in _PURPOSES])
         serials = block.carve(rnd.choice((100, 500, 1_000, 5_000, 10_000, 20_000)))
         if serials:
+            forced = forced or purpose == "FORCED"
             beneficiary = "" if purpose == "FORCED" else rnd.choice(_BENEFICIARIES)
             out.append(_cancellation(block, serials, time, rnd.choice(holders), purpose, beneficiary))
     return out

@@ -4,6 +4,7 @@ bridge, so the path passes exactly through every anchor and wanders plausibly be
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 from ..rand import rng
 
@@ -12,7 +13,7 @@ def bridge_path(seed: int, name: str, n_days: int, anchors: dict[int, float], vo
     """Prices for day indices 0..n_days-1 passing through ``anchors`` (index -> price)."""
     points = sorted(anchors.items())
     path = [points[0][1]] * n_days
-    for (i0, p0), (i1, p1) in zip(points, points[1:], strict=False):
+    for (i0, p0), (i1, p1) in pairwise(points):
         _fill_segment(path, rng(seed, name, "segment", i0), i0, p0, i1, p1, vol)
     last_i, last_p = points[-1]
     walk = rng(seed, name, "tail")

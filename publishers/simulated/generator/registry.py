@@ -57,7 +57,7 @@ def _plant_defects(seed: int, events: list[Event], used_codes: set[str]) -> list
               [("Uscc", stranger), ("Unit", "CEA25"), ("Quantity", "1000"), ("Purpose", "VOLUNTARY")],
               defect=("unlisted-uscc", "CANCELLATION by a USCC the platform has not listed")),
     ]
-    return extra + [_overlapping_issuance(events, rnd.randrange(10**6))]
+    return [*extra, _overlapping_issuance(events, rnd.randrange(10**6))]
 
 
 def _over_release(events: list[Event], key: int) -> None:

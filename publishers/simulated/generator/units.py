@@ -108,7 +108,7 @@ def _other_facilities(rnd: random.Random, uscc: str, sector: str) -> tuple[Facil
         caps = [rnd.choices([c for c, _ in _CEMENT_LINES], weights=[w for _, w in _CEMENT_LINES])[0] for _ in range(n)]
         return tuple(Facility(f"{uscc}-L{i + 1:02d}", "CLINKER_LINE", c, "t/d", "") for i, c in enumerate(caps))
     if sector == "STEEL":
-        cap = int(min(15000, max(800, rnd.lognormvariate(math.log(4000), 0.6))) // 10 * 10)
+        cap = int(min(15000, max(800, rnd.lognormvariate(math.log(3000), 0.6))) // 10 * 10)
         return (Facility(f"{uscc}-P01", "PROCESS", cap, "kt/a", ""),)
     cap = int(min(1200, max(80, rnd.lognormvariate(math.log(400), 0.5))) // 10 * 10)
     return (Facility(f"{uscc}-E01", "ELECTROLYSIS", cap, "kt/a", ""),)
@@ -165,13 +165,13 @@ def unit_year(seed: int, unit: Unit, year: int) -> UnitYear:
     level = _YEAR_LEVEL.get(year, 1.0) * rnd.uniform(0.9, 1.1)
     reported_bias = rnd.choice((1.0, 1.0, 1.0, rnd.uniform(0.97, 1.03)))
     if unit.sector == "POWER":
-        hours = (3000 if unit.power_class == "IV" else 4600) * level
+        hours = (2200 if unit.power_class == "IV" else 3300) * level
         capacity = sum(f.capacity for f in unit.facilities)
         electricity = int(capacity * hours * 0.94)
         heat = int(capacity * rnd.uniform(5000, 15000)) if unit.industry_code == "4412" else 0
         verified = int(electricity * unit.intensity + heat * unit.heat_intensity)
         return UnitYear(verified, int(verified * reported_bias), electricity, heat, 0, "",
-                        min(0.95, hours / 8760 * 1.35))
+                        min(0.95, hours / 8760 * 1.75))
     product = _product_output(unit, level)
     verified = int(product * unit.intensity)
     return UnitYear(verified, int(verified * reported_bias), 0, 0, product, _PRODUCT[unit.sector], 0.0)
@@ -179,7 +179,7 @@ def unit_year(seed: int, unit: Unit, year: int) -> UnitYear:
 
 def _product_output(unit: Unit, level: float) -> int:
     if unit.sector == "CEMENT":
-        return int(sum(f.capacity for f in unit.facilities) * 290 * level)
+        return int(sum(f.capacity for f in unit.facilities) * 210 * level)
     if unit.sector == "STEEL":
         return int(unit.facilities[0].capacity * 1000 * 0.92 * 1.1 * level)
     return int(unit.facilities[0].capacity * 1000 * 0.95 * level)

@@ -14,7 +14,14 @@ from ..rand import rng
 from ..reference import power_benchmarks
 from ..uscc import corrupt_check, make_uscc
 from .allocation import ComplianceRow, allocation_events, surrenders
-from .ccer import Project, article6_events, build_projects, issuance_events, offset_cancellations, voluntary_cancellations
+from .ccer import (
+    Project,
+    article6_events,
+    build_projects,
+    issuance_events,
+    offset_cancellations,
+    voluntary_cancellations,
+)
 from .events import Event
 from .names import VERIFIERS
 from .parameters import deposit, month_slots, sample_units

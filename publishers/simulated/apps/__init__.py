@@ -1,0 +1,1 @@
+"""The three simulated internal systems, each an app served by ``servers.SimServer``."""
