@@ -206,7 +206,7 @@ def _register(spec: KindSpec) -> None:
     key_path = _key_path(spec)
 
     @blp.route(f"/{kind}", endpoint=f"{kind}_list")
-    @blp.arguments(list_args_schema(spec), location="query", error_status_code=400)
+    @blp.arguments(list_args_schema(kind), location="query", error_status_code=400)
     @blp.response(200, page_schema(kind))
     @blp.doc(tags=[kind], summary=f"List {label}", description=_tier_note(spec),
              **{"x-csv": True})

@@ -35,8 +35,17 @@ class CodeListSchema(Schema):
     codes = fields.List(fields.Nested(CodeSchema))
 
 
+class CodeListSummarySchema(Schema):
+    scheme = fields.String()
+    version = fields.String()
+    label = fields.Dict(keys=fields.String(), values=fields.String())
+    source = fields.String()
+    uri = fields.String()
+    count = fields.Integer()
+
+
 class CodeListIndexSchema(Schema):
-    data = fields.List(fields.Nested(CodeListSchema(exclude=("codes",))))
+    data = fields.List(fields.Nested(CodeListSummarySchema))
 
 
 def describe(scheme: str, with_codes: bool) -> dict[str, Any]:

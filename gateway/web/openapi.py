@@ -20,6 +20,7 @@ from webargs.fields import DelimitedList
 
 from . import problems
 from .kinds import Filter, KindSpec, _schema_fields
+from .kinds import spec as spec_of
 from .query import DEFAULT_LIMIT, MAX_LIMIT
 
 MAX_INT = 2**63 - 1
@@ -195,7 +196,8 @@ def sort_values(spec: KindSpec) -> list[str]:
 
 
 @cache
-def list_args_schema(kind_spec: KindSpec) -> type[Schema]:
+def list_args_schema(kind: str) -> type[Schema]:
+    kind_spec = spec_of(kind)
     declared: dict[str, fields.Field] = {f.param: _filter_field(f) for f in kind_spec.filters}
     declared.update(
         sort=fields.String(load_default="key", validate=validate.OneOf(sort_values(kind_spec)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, g
@@ -42,7 +43,7 @@ class Verdict:
 class RateLimiter:
     """Token buckets keyed by client; thread-safe."""
 
-    def __init__(self, clock: callable = time.monotonic):  # type: ignore[valid-type]
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
         self.clock = clock
         self.buckets: dict[str, Bucket] = {}
         self.lock = threading.Lock()
