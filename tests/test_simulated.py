@@ -9,6 +9,7 @@ import json
 import re
 from collections import defaultdict
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -185,7 +186,7 @@ def test_ccer_serial_blocks(sim, feed):
     overlapping = {d["where"]["seq"] for d in sim.known_defects() if d["kind"] == "overlapping-serial-block"}
     clean = sorted(b for b in issued if int(b[3]) not in overlapping)
     spans = sorted((s, e) for _, s, e, _ in clean)
-    assert all(s <= e for s, e in spans) and all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(s <= e for s, e in spans) and all(a[1] < b[0] for a, b in pairwise(spans))
     for e in feed:
         if e.get("type") in ("CCER_CANCELLATION", "A6_TRANSFER"):
             start, end = int(text(e, "SerialStart")), int(text(e, "SerialEnd"))

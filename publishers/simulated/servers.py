@@ -91,7 +91,8 @@ class SimServer:
         return f"http://{host}:{port}"
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"sim-{self.app.system}", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.1,),
+                                        name=f"sim-{self.app.system}", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

@@ -24,7 +24,7 @@ class PlatformApp:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self._cache: dict[tuple[str, int], bytes] = {}
+        self._encoded: dict[int, bytes] = {}  # report files in GB18030, by year
         self._lock = threading.Lock()
 
     def handle(self, request: Request, faults: FaultBoard) -> Response:
@@ -48,9 +48,9 @@ class PlatformApp:
         if faults.take("utf8_bom_csv", request.path):
             return Response(200, b"\xef\xbb\xbf" + report.body().encode("utf-8"), _CSV)
         with self._lock:
-            body = self._cache.get(("report", year))
+            body = self._encoded.get(year)
             if body is None:
-                body = self._cache[("report", year)] = report.body().encode("gb18030")
+                body = self._encoded[year] = report.body().encode("gb18030")
         return Response(200, body, _CSV)
 
     def _parameters(self, request: Request, faults: FaultBoard) -> Response:

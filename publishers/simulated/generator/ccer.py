@@ -43,6 +43,10 @@ class Block:
     issued_at: str
     next_free: int = 0
 
+    @property
+    def remaining(self) -> int:
+        return self.end - (self.next_free or self.start) + 1
+
     def carve(self, qty: int) -> tuple[int, int] | None:
         """Take ``qty`` serials from the front of what is left, or None if too few."""
         first = self.next_free or self.start
@@ -196,10 +200,11 @@ def _transfers(rnd: random.Random, auth_id: str, parties: list[str], project: Pr
         when = after + timedelta(days=30 + 60 * n + rnd.randrange(0, 20))
         time = office_time(rnd, min(when, AS_OF), min(when, AS_OF))
         blocks = [b for b in project.blocks if b.issued_at < time]
-        serials = blocks[-1].carve(rnd.choice((20_000, 50_000, 80_000))) if blocks else None
+        block = max(blocks, key=lambda b: b.remaining, default=None)
+        serials = block.carve(min(block.remaining // 3, rnd.choice((20_000, 50_000, 80_000)))) if block else None
         if serials:
             out.append(Event("A6_TRANSFER", time, [
                 ("AuthorizationId", auth_id), ("ProjectId", project.record["projectId"]),
-                ("Vintage", str(blocks[-1].vintage)), ("SerialStart", str(serials[0])),
+                ("Vintage", str(block.vintage)), ("SerialStart", str(serials[0])),
                 ("SerialEnd", str(serials[1])), ("AcquiringParty", parties[n % len(parties)]), ("First", "true")]))
     return out

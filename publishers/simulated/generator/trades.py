@@ -165,7 +165,9 @@ def _size_and_price(rnd: random.Random, method: str, q: Quote) -> tuple[int, int
     blo, bhi = band(q.last_close, 30)
     if method == "10":
         qty = clamp(int(rnd.lognormvariate(7.6, 1.3)), 1, BLOCK_MIN - 1)
-        return (qty // 100 * 100 or qty) if qty > 1000 and rnd.random() < 0.6 else qty, rnd.randint(q.low, q.high)
+        if qty > 1000 and rnd.random() < 0.6:
+            qty = qty // 100 * 100  # many orders are in round lots
+        return qty, rnd.randint(q.low, q.high)
     if method == "20":
         qty = clamp(int(rnd.lognormvariate(12.4, 0.7)) // 1000 * 1000, BLOCK_MIN, 3_000_000)
         return qty, clamp(round(q.last_close * rnd.uniform(0.8, 1.02)), blo, bhi)
