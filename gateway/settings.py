@@ -35,8 +35,11 @@ from pathlib import Path
 from typing import Any
 
 SYSTEMS = ("registry", "exchange", "platform")
-CONNECTOR_OPTIONS = {"streams", "page_size", "years", "first_month", "window_days",
-                     "refetch_days"}
+CONNECTOR_OPTIONS = {
+    "registry": {"streams", "page_size"},
+    "exchange": {"streams", "page_size", "window_days", "refetch_days"},
+    "platform": {"streams", "page_size", "years", "first_month"},
+}
 CLIENT_OPTIONS = {"connect_timeout", "read_timeout", "max_attempts", "backoff_base",
                   "backoff_cap", "max_retry_after"}
 
@@ -167,14 +170,16 @@ def _publisher(name: str, section: Any, env: Mapping[str, str]) -> PublisherSett
                             f"not {system!r}")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise SettingsError(f"{where}: url must be an http(s) URL, not {url!r}")
-    known = {"system", "url", "token", "schedule"} | CONNECTOR_OPTIONS | CLIENT_OPTIONS
+    options = CONNECTOR_OPTIONS[system]
+    known = {"system", "url", "token", "schedule"} | options | CLIENT_OPTIONS
     unknown = sorted(set(section) - known)
     if unknown:
-        raise SettingsError(f"{where}: unknown setting(s) {unknown}; known: {sorted(known)}")
+        raise SettingsError(f"{where}: unknown setting(s) {unknown} for a {system} publisher; "
+                            f"known: {sorted(known)}")
     token = env.get(f"GATEWAY_TOKEN_{name.upper()}") or section.get("token")
     return PublisherSettings(
         name, system, url, token, section.get("schedule"),
-        {k: v for k, v in section.items() if k in CONNECTOR_OPTIONS},
+        {k: v for k, v in section.items() if k in options},
         {k: v for k, v in section.items() if k in CLIENT_OPTIONS})
 
 
