@@ -18,6 +18,7 @@ from lxml import etree
 
 from publishers.simulated import FAULT_NAMES, SimulatedSystems, reference_dir
 from publishers.simulated.generator.units import build_units
+from publishers.simulated.generator.world import World
 from publishers.simulated.uscc import check_char, is_valid
 
 TOKENS = {"registry": "t1", "exchange": "t2", "platform": "t3"}
@@ -116,7 +117,10 @@ def test_same_seed_gives_byte_identical_answers(sim):
                  ("exchange", "/market/daily", {"from": "2024-01-01", "to": "2024-03-01"}),
                  ("platform", "/units", {"year": 2024}), ("platform", "/reports/2023.csv", {}),
                  ("platform", "/compliance", {"year": 2022}), ("platform", "/parameters", {"month": "2025-01"})]
-    with SimulatedSystems(seed=7, trades=TRADES) as twin:
+    twin = SimulatedSystems(seed=7, trades=TRADES)
+    twin.world = World(twin.config)  # built afresh, not the per-process shared world
+    with twin:
+        assert twin.world is not sim.world
         for system, path, params in requests_:
             mine = get(sim, system, path, **params).content
             theirs = requests.get(twin.urls[system] + path, params=params, timeout=30).content

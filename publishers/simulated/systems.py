@@ -7,7 +7,7 @@ from types import TracebackType
 from .apps.exchange import ExchangeApp
 from .apps.platform import PlatformApp
 from .apps.registry import RegistryApp
-from .generator.world import TRADE_SCALES, SimConfig, World
+from .generator.world import TRADE_SCALES, SimConfig, World, shared_world
 from .servers import SimServer
 
 SYSTEMS = ("registry", "exchange", "platform")
@@ -32,10 +32,11 @@ class SimulatedSystems:
         self._servers: dict[str, SimServer] = {}
 
     def start(self) -> SimulatedSystems:
-        """Build the data (a few seconds) and start the three servers."""
+        """Build the data (a few seconds, once per process and configuration) and start the
+        three servers."""
         if self._servers:
             return self
-        self.world = self.world or World(self.config)
+        self.world = self.world or shared_world(self.config)
         apps = {"registry": RegistryApp, "exchange": ExchangeApp, "platform": PlatformApp}
         for name in SYSTEMS:
             server = SimServer(apps[name](self.world), self.host, self.ports.get(name, 0), self.tokens.get(name))
@@ -89,5 +90,5 @@ class SimulatedSystems:
     def known_defects(self) -> list[dict]:
         """Every deliberately bad record: ``{system, kind, where, defect}``."""
         if self.world is None:
-            self.world = World(self.config)
+            self.world = shared_world(self.config)
         return self.world.known_defects()

@@ -8,6 +8,7 @@ derived per page and never held in memory.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..calendar import LAST_COMPLIANCE_YEAR
 from ..rand import rng
@@ -186,3 +187,9 @@ class World:
         out += [_defect("exchange", kind, {"tradeId": self.trades.records(i)[0]["tradeId"], "index": i}, text)
                 for i, (kind, text) in sorted(self.trades.defects.items())]
         return out
+
+
+@lru_cache(maxsize=2)
+def shared_world(config: SimConfig) -> World:
+    """The world of ``config``, built once per process (worlds are read-only once built)."""
+    return World(config)
