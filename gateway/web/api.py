@@ -122,7 +122,7 @@ def _links(spec: KindSpec, key: str) -> dict[str, str]:
 def current_row(spec: KindSpec, view: records.RecordView, key: str) -> dict[str, Any] | None:
     from gateway.store.ddl import current_table
     derived = "".join(f', "{d}"' for d in view.derived)
-    return db.one(f'SELECT _key, _version, _updated_at, _retracted, _record{derived} '
+    return db.one(f'SELECT _key, _version, _updated_at, _run_id, _retracted, _record{derived} '
                   f'FROM "{current_table(spec.kind)}" WHERE _key = ?', (key,))
 
 

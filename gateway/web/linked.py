@@ -1,10 +1,11 @@
 """The one adapter between the web app and the RDF mappings (``mappings.rdf``).
 
-If ``mappings.rdf`` is importable its ``record_graph(kind, record, base_uri)``,
-``codelist_graph(scheme, base_uri)`` and (optionally) ``dataset_graph(...)`` build the
-graphs; until then a minimal fallback here describes the same things plainly. Callers
-always pass records already filtered to the caller's tier, so no graph can hold a field
-the caller may not see, whichever mapping builds it.
+When ``mappings.rdf`` is importable its ``record_graph(kind, record, base, tier, meta)``,
+``codelist_graph(scheme, base)``, ``dataset_triples``, ``vocabulary_graph`` and
+``kind_context`` build the graphs and JSON-LD contexts; otherwise a minimal fallback here
+describes the same things plainly. Callers always pass records already filtered to the
+caller's tier (and the tier itself), so no graph can hold a field the caller may not
+see, whichever mapping builds it.
 """
 
 from __future__ import annotations
@@ -35,12 +36,25 @@ def record_uri(kind: str, key: str, base_uri: str) -> str:
     return f"{base_uri}/id/{kind}/{key}"
 
 
-def record_graph(kind: str, key: str, record: dict[str, Any], base_uri: str) -> Graph:
-    """The RDF of one (tier-filtered) record."""
+def record_graph(kind: str, key: str, record: dict[str, Any], base_uri: str, tier: str,
+                 meta: dict[str, Any] | None = None) -> Graph:
+    """The RDF of one (tier-filtered) record; ``meta``: version, run_id, updated_at."""
     module = _mappings()
     if module is not None and hasattr(module, "record_graph"):
-        return module.record_graph(kind, record, base_uri)
+        return module.record_graph(kind, record, base_uri, tier, meta)
     return _fallback_record(kind, key, record, base_uri)
+
+
+def context(kind: str | None, base_uri: str) -> dict[str, Any] | None:
+    """The JSON-LD context to compact a kind's (or any) answer with, if the mappings
+    provide one."""
+    module = _mappings()
+    if module is None:
+        return None
+    if kind and hasattr(module, "kind_context"):
+        return module.kind_context(kind, base_uri)
+    return module.jsonld_context(base_uri) if hasattr(module, "jsonld_context") else None
+
 
 
 def codelist_graph(scheme: str, base_uri: str) -> Graph:
@@ -51,14 +65,20 @@ def codelist_graph(scheme: str, base_uri: str) -> Graph:
 
 
 def dataset_graph(description: dict[str, Any], base_uri: str) -> Graph:
+    """DCAT for one dataset period, plus the cube's ``qb:DataSet`` if the mappings have it."""
+    graph = _fallback_dataset(description)
     module = _mappings()
-    if module is not None and hasattr(module, "dataset_graph"):
-        return module.dataset_graph(description, base_uri)
-    return _fallback_dataset(description)
+    if module is not None and hasattr(module, "dataset_triples"):
+        triples = module.dataset_triples(description["kind"], description["period"], base_uri)
+        graph += module.graph_of(triples, base_uri)
+    return graph
 
 
-def serialize(graph: Graph, fmt: str) -> str:
-    """Turtle, N-Triples or JSON-LD text of a graph."""
+def serialize(graph: Graph, fmt: str, jsonld_context: dict[str, Any] | None = None) -> str:
+    """Turtle, N-Triples or JSON-LD (compacted with the context, if any) of a graph."""
+    if fmt == "jsonld" and jsonld_context:
+        return graph.serialize(format="json-ld", context=jsonld_context["@context"],
+                               auto_compact=True)
     return graph.serialize(format=FORMATS[fmt])
 
 

@@ -161,6 +161,9 @@ def history_schema(kind: str) -> type[Schema]:
         "supersedes": fields.Integer(allow_none=True),
         "reason": fields.String(allow_none=True, metadata={"description": "Why it changed"}),
         "source_ref": fields.String(allow_none=True),
+        "sha256": fields.String(metadata={
+            "description": "SHA-256 of the canonical record; only for callers who see every "
+                           "field (a hash of hidden fields could be brute-forced)"}),
         "record": fields.Nested(record_schema(kind))}, name=f"{_camel(kind)}Version")
     return Schema.from_dict({"kind": fields.String(), "key": fields.String(),
                              "versions": fields.List(fields.Nested(version))},

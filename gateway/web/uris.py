@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, redirect, request
 from markupsafe import Markup
 
 import schemas
-from gateway.store.ddl import current_table
+from gateway.store.ddl import column_types, current_table
 
 from . import auth, db, html, linked, records
 from .api import current_row, require_kind
@@ -30,9 +30,11 @@ bp = Blueprint("linked", __name__)
 SERIES = {"emissions": "emission_report", "compliance": "compliance",
           "market-daily": "market_day", "entities": "entity", "trades": "trade",
           "pledges": "pledge", "ccer-issuance": "ccer_issuance"}
-YEAR_COLUMNS = {"emission_report": "year", "compliance": "compliance_year",
-                "entity": "list_year", "surrender": "compliance_year"}
-DATE_COLUMNS = {"market_day": "trade_date", "trade": "trade_date"}
+PERIOD_FIELDS = {"entity": "list_year", "emission_report": "year", "key_parameter": "month",
+                 "surrender": "compliance_year", "compliance": "compliance_year",
+                 "trade": "trade_date", "market_day": "trade_date",
+                 "ccer_project": "crediting_start", "ccer_issuance": "vintage",
+                 "a6_transfer": "vintage"}  # others: event_time (as mappings.rdf.tables)
 
 
 def _split_extension(path: str) -> tuple[str, str | None]:
@@ -48,14 +50,16 @@ def _alternates(uri_path: str) -> str:
 
 
 def _answer(fmt: str, uri_path: str, data: dict[str, Any], graph_fn: Any,
-            html_fn: Any) -> Response:
+            html_fn: Any, kind: str | None = None) -> Response:
     """Render one resource in the chosen format."""
     if fmt == "html":
         response = Response(html_fn(), mimetype="text/html")
     elif fmt == "json":
         response = Response(records.dumps(data), mimetype="application/json")
     else:
-        response = Response(linked.serialize(graph_fn(), fmt), mimetype=LINKED_TYPES[fmt])
+        context = linked.context(kind, current_app.config["BASE_URI"]) if fmt == "jsonld" else None
+        response = Response(linked.serialize(graph_fn(), fmt, context),
+                            mimetype=LINKED_TYPES[fmt])
     response.headers["Link"] = _alternates(uri_path)
     response.headers["Content-Location"] = f"{uri_path}.{fmt}"
     response.vary.add("Accept")
@@ -100,9 +104,11 @@ def thing(kind: str, key: str) -> Response:
     uri = linked.record_uri(kind, key, base)
     data = {"uri": uri, "kind": kind, "key": key, "version": row["_version"],
             "updated_at": row["_updated_at"], "record": record}
+    meta = {"version": row["_version"], "run_id": row["_run_id"],
+            "updated_at": row["_updated_at"]}
     response = _answer(fmt, f"/id/{kind}/{key}", data,
-                       lambda: linked.record_graph(kind, key, record, base),
-                       lambda: _record_html(spec, data))
+                       lambda: linked.record_graph(kind, key, record, base, auth.tier(), meta),
+                       lambda: _record_html(spec, data), kind)
     set_last_modified(response, row["_updated_at"])
     return response
 
@@ -181,13 +187,16 @@ def code(scheme: str, notation: str) -> Response:
 
 # datasets -----------------------------------------------------------------------------
 def _period_filter(kind: str, year: int) -> tuple[str, list[Any], dict[str, Any]]:
-    if kind in YEAR_COLUMNS:
-        column = YEAR_COLUMNS[kind]
+    """SQL and API parameters selecting one year of a kind (by its period field)."""
+    column = PERIOD_FIELDS.get(kind, "event_time")
+    if column_types(kind)[column] == "INTEGER":
         return f'"{column}" = ?', [year], {column: year}
-    column = DATE_COLUMNS.get(kind, "event_time")
-    low, high = f"{year}-01-01", f"{year}-12-31"
-    return (f'"{column}" >= ? AND "{column}" <= ?', [low, f"{high}T23:59:59.999999+23:59"],
-            {f"{column}_from": low, f"{column}_to": high})
+    params = {p: v for p, v in ((f"{column}_from", f"{year}-01-01"),
+                                (f"{column}_to", f"{year}-12-31"))
+              if any(f.param == p for f in kind_spec(kind).filters)}
+    if column == "month":
+        params = {"month_from": f"{year}-01", "month_to": f"{year}-12"}
+    return f'"{column}" >= ? AND "{column}" < ?', [str(year), str(year + 1)], params
 
 
 @bp.route("/dataset/<series>/<period>")
@@ -218,3 +227,4 @@ def dataset(series: str, period: str) -> Response:
                        lambda: html.page(data["title"]["zh"], body, _nav()))
     set_last_modified(response, count[1])
     return response
+

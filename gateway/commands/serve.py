@@ -1,0 +1,111 @@
+"""``gateway serve`` (the partner API) and ``gateway token new|hash``.
+
+Also gives ``gateway demo`` an ``--api/--no-api`` option: with ``--serve`` (its default)
+the API is served next to the simulated systems while they run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from typing import Any
+
+import click
+
+TIERS = ("partner", "agency")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(serve_command)
+    cli.add_command(token_group)
+    _extend_demo(cli)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to bind.")
+@click.option("--threads", default=8, show_default=True, type=int,
+              help="Worker threads (waitress).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help="Store to serve (default: DATA_DIR/gateway.db).")
+@click.option("--no-rate-limit", is_flag=True, help="Turn rate limits off (benchmarks).")
+@click.pass_obj
+def serve_command(obj: Any, host: str, port: int, threads: int, db_path: str | None,
+                  no_rate_limit: bool) -> None:
+    """Serve the partner API, OpenAPI docs and linked-data URIs (waitress).
+
+    提供合作方接口、OpenAPI 文档与关联数据 URI。
+    """
+    from ..web.server import serve
+
+    settings = _settings(obj.settings, no_rate_limit)
+    click.echo(f"serving {db_path or settings.db_path} on http://{host}:{port}/api/v1/ "
+               f"({threads} threads; docs at /api/v1/docs); Ctrl-C to stop", err=True)
+    serve(settings, host, port, threads, db_path)
+
+
+def _settings(settings: Any, no_rate_limit: bool) -> Any:
+    if not no_rate_limit:
+        return settings
+    return dataclasses.replace(settings, api=dataclasses.replace(settings.api,
+                                                                 rate_limit=False))
+
+
+@click.group("token")
+def token_group() -> None:
+    """Make API tokens and the hashes the settings store."""
+
+
+@token_group.command("new")
+@click.option("--name", required=True, help="Who holds the token (e.g. unfccc-secretariat).")
+@click.option("--tier", type=click.Choice(TIERS), required=True, help="Access tier.")
+def token_new(name: str, tier: str) -> None:
+    """Print a fresh token (give it to its holder) and the [[tokens]] entry to configure."""
+    from ..web.auth import hash_token, new_token
+
+    token = new_token()
+    click.echo(f"token (give this to {name}; it is not stored anywhere): {token}", err=True)
+    click.echo(f'[[tokens]]\nname = "{name}"\ntier = "{tier}"\nsha256 = "{hash_token(token)}"')
+
+
+@token_group.command("hash")
+@click.argument("token", required=False)
+def token_hash(token: str | None) -> None:
+    """Print the SHA-256 of TOKEN (or of the first line of stdin) for the settings."""
+    from ..web.auth import hash_token
+
+    if token is None:
+        token = sys.stdin.readline().strip()
+    if not token:
+        raise click.UsageError("give a token as argument or on stdin")
+    click.echo(hash_token(token))
+
+
+def _extend_demo(cli: click.Group) -> None:
+    """Add --api/--no-api to ``gateway demo``: serve the API while the demo runs."""
+    demo = cli.commands.get("demo")
+    if demo is None or demo.callback is None or any(p.name == "api" for p in demo.params):
+        return
+    original = demo.callback
+    demo.params.append(click.Option(["--api/--no-api"], default=True, show_default=True,
+                                    help="With --serve: also serve the partner API "
+                                         "(127.0.0.1:8000, see `gateway serve`)."))
+    demo.params.append(click.Option(["--api-port"], default=8000, show_default=True,
+                                    type=int, help="Port of the partner API."))
+
+    def callback(*args: Any, api: bool = True, api_port: int = 8000, **kwargs: Any) -> Any:
+        server = None
+        if api and kwargs.get("serve", True):
+            from ..web.server import serve_in_background
+            settings = getattr(click.get_current_context().obj, "settings", None)
+            if settings is not None:
+                server = serve_in_background(settings, port=api_port)
+                click.echo(f"partner API: http://127.0.0.1:{api_port}/api/v1/ "
+                           f"(docs /api/v1/docs)", err=True)
+        try:
+            return original(*args, **kwargs)
+        finally:
+            if server is not None:
+                server.close()
+
+    demo.callback = callback
