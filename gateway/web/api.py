@@ -7,6 +7,7 @@ in OpenAPI with the kind's own filters, sort keys and record schema.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, current_app, request
 
@@ -60,11 +61,15 @@ def parse_list(spec: KindSpec, args: dict[str, Any]) -> ListQuery:
     return ListQuery(spec, filters, sort, descending, after, args["limit"])
 
 
+def _here() -> str:
+    """This request's absolute URL without the query (cheaper than ``request.base_url``)."""
+    return f"{request.scheme}://{request.host}{request.script_root}{request.path}"
+
+
 def _next_link(query: ListQuery, last: tuple[Any, str]) -> str:
     params = request.args.copy()
     params["after"] = encode_cursor(query.sort, *last)
-    from urllib.parse import urlencode
-    return f"{request.base_url}?{urlencode(list(params.items(multi=True)))}"
+    return f"{_here()}?{urlencode(list(params.items(multi=True)))}"
 
 
 def list_records(spec: KindSpec, args: dict[str, Any]) -> Response:
@@ -95,7 +100,8 @@ def _page_json(spec: KindSpec, view: records.RecordView, query: ListQuery, rows:
                             "count": len(rows), "sort": query.sort_param()}
     if total is not None:
         meta["total"] = total
-    links = {"self": request.url, "next": next_link}
+    query_string = request.query_string.decode("latin-1")
+    links = {"self": _here() + (f"?{query_string}" if query_string else ""), "next": next_link}
     body = (f'{{"data":{view.json_array(rows)},"links":{records.dumps(links)},'
             f'"meta":{records.dumps(meta)}}}')
     return Response(body, mimetype=JSON)
@@ -206,7 +212,7 @@ def _register(spec: KindSpec) -> None:
     key_path = _key_path(spec)
 
     @blp.route(f"/{kind}", endpoint=f"{kind}_list")
-    @blp.arguments(list_args_schema(kind), location="query", error_status_code=400)
+    @blp.arguments(list_args_schema(kind)(), location="query", error_status_code=400)
     @blp.response(200, page_schema(kind))
     @blp.doc(tags=[kind], summary=f"List {label}", description=_tier_note(spec),
              **{"x-csv": True})
@@ -214,7 +220,7 @@ def _register(spec: KindSpec) -> None:
         return list_records(spec, args)
 
     @blp.route(f"/{kind}/{key_path}", endpoint=f"{kind}_item")
-    @blp.arguments(ItemArgsSchema, location="query", error_status_code=400)
+    @blp.arguments(ItemArgsSchema(), location="query", error_status_code=400)
     @blp.response(200, item_schema(kind))
     @blp.doc(tags=[kind], summary=f"One {label} by natural key (current, or as of a time)",
              description=_tier_note(spec))

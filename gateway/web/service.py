@@ -107,7 +107,7 @@ def index() -> dict[str, Any]:
 
 
 @blp.route("/runs", endpoint="runs")
-@blp.arguments(RunArgs, location="query", error_status_code=400)
+@blp.arguments(RunArgs(), location="query", error_status_code=400)
 @blp.response(200, RunPageSchema)
 @blp.doc(summary="Pull runs, newest first / 采集运行记录")
 def runs(args: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def as_of_moment(text: str) -> str:
     """``YYYY-MM-DD`` (the end of that day, UTC) or an ISO 8601 date-time (UTC unless it
     carries an offset), as the store writes ``recorded_at``; 400 if it is neither."""
-    text = text.strip()
+    text = text.strip().replace(" ", "+")  # an unencoded '+' of an offset arrives as ' '
     try:
         if _DATE.match(text):
             moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time.max, dt.UTC)

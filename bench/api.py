@@ -1,0 +1,343 @@
+"""API benchmark: our API vs Datasette vs bare Flask+sqlite3, same query, same server.
+
+    python bench/api.py [--rows 1000000] [--requests 4000] [--connections 16]
+                        [--threads 8] [--db PATH] [--json]
+
+One filtered, paged query — trades of one subject on one day, 100 per page, in natural
+key order — against a store of ``--rows`` synthetic trades (built once through the
+store's writer, ``apply_records`` in big transactions, and reused from ``--db``):
+
+  * api       — ``/api/v1/trade?subject_code=S&trade_date=D&limit=100`` as a partner
+                (the counterparty fields are filtered out of every record);
+  * datasette — Datasette 0.65 on the same file, ``suggest_facets`` off,
+                ``?subject_code=S&trade_date=D&_size=100&_nocount=1&_shape=objects``;
+  * flask     — a bare Flask view: one SELECT of the typed columns, ``jsonify``.
+
+All three run in their own process under waitress with the same thread count (Datasette
+through a small ASGI→WSGI bridge). The load generator (threads + http.client,
+keep-alive, 127.0.0.1 only) sends a fixed number of requests with ``--connections``
+connections after a warm-up; the same random (subject, day) sequence goes to each.
+Trades per day stay constant as ``--rows`` grows (more rows = a longer history), so
+10× rows should cost ≤ 1.3× latency. Prints req/s, p50/p99 and the ratios; with
+``--json`` the last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+SUBJECTS = ("CEA23", "CEA24", "CCER", "CEA22")
+PER_DAY = 1000  # trades per trading day, all subjects together
+FIRST_DAY = dt.date(2021, 7, 16)
+BATCH = 50_000
+PARTNER_TOKEN = "bench-partner-token"
+
+
+# the store ------------------------------------------------------------------------
+def day_of(i: int) -> dt.date:
+    return FIRST_DAY + dt.timedelta(days=i // PER_DAY)
+
+
+def trade(i: int) -> dict[str, Any]:
+    """The i-th synthetic trade as the schema loads it (deterministic)."""
+    qty = 1 + (i * 7919) % 99_000
+    price = Decimal(6000 + (i * 104729) % 4000).scaleb(-2)
+    return {"trade_id": f"T{i:010d}", "trade_date": day_of(i),
+            "trade_time": f"{9 + i % 6:02d}:{i % 60:02d}:{(i * 7) % 60:02d}",
+            "subject_code": SUBJECTS[(i * 31) % len(SUBJECTS)], "trade_method": "10",
+            "price": price, "quantity": qty, "amount": (price * qty).quantize(Decimal("0.01")),
+            "buy_account": f"CEA-{i % 9973:04d}", "sell_account": f"CEA-{i % 8861:04d}",
+            "buy_uscc": f"9144{i % 9973:014d}", "sell_uscc": f"9142{i % 8861:014d}"}
+
+
+def build_store(path: Path, rows: int) -> None:
+    """A store holding ``rows`` trades, written by the store's own writer."""
+    from gateway.store import Accepted, Store, utc_now
+    from gateway.store.writer import apply_records
+
+    store = Store(path)
+    run = store.start_run("bench", "exchange", {})
+    started = time.perf_counter()
+    for start in range(0, rows, BATCH):
+        items = [Accepted("trade", f"T{i:010d}", trade(i), f"bench:{i}")
+                 for i in range(start, min(rows, start + BATCH))]
+        with store.transaction() as conn:
+            apply_records(conn, run, items, utc_now())
+        print(f"\r  stored {min(rows, start + BATCH):,} trades", end="", file=sys.stderr)
+    store.conn.execute("ANALYZE")
+    store.finish_run(run, "ok")
+    store.close()
+    print(f" in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+def ensure_store(path: Path, rows: int) -> None:
+    if path.exists():
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        found = conn.execute("SELECT COUNT(*) FROM current_trade").fetchone()[0]
+        conn.close()
+        if found == rows:
+            return
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    build_store(path, rows)
+
+
+# the servers (each runs in its own process: bench/api.py --serve NAME) -------------
+def api_app(db: Path) -> Any:
+    import hashlib
+
+    from gateway.settings import ApiSettings, Settings, TokenSettings
+    from gateway.web import create_app
+
+    token = TokenSettings("bench", "partner", hashlib.sha256(PARTNER_TOKEN.encode()).hexdigest())
+    settings = Settings(db.parent, tokens=(token,), api=ApiSettings(rate_limit=False))
+    return create_app(settings, db)
+
+
+def flask_app(db: Path) -> Any:
+    from flask import Flask, jsonify, request
+
+    app = Flask("bare")
+    local = threading.local()
+    columns = ("trade_id, trade_date, trade_time, subject_code, trade_method, price, "
+               "quantity, amount")
+
+    @app.get("/trades")
+    def trades() -> Any:
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True,
+                                                check_same_thread=False)
+        cur = conn.execute(f"SELECT _key, {columns} FROM current_trade WHERE subject_code=? "
+                           "AND trade_date=? AND _retracted=0 ORDER BY _key LIMIT ?",
+                           (request.args["subject_code"], request.args["trade_date"], 101))
+        names = [d[0] for d in cur.description]
+        return jsonify([dict(zip(names, row, strict=True)) for row in cur.fetchall()])
+
+    return app
+
+
+class AsgiBridge:
+    """Run an ASGI app (Datasette) under a WSGI server: one event loop on a thread."""
+
+    def __init__(self, app: Any, startup: Any = None):
+        import asyncio
+
+        self.app, self.loop = app, asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        if startup is not None:
+            asyncio.run_coroutine_threadsafe(startup(), self.loop).result()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        import asyncio
+
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        out: dict[str, Any] = {"chunks": []}
+        future = asyncio.run_coroutine_threadsafe(self._call(environ, body, out), self.loop)
+        future.result()
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in out["headers"]]
+        start_response(f"{out['status']} X", headers)
+        return out["chunks"]
+
+    async def _call(self, environ: dict[str, Any], body: bytes, out: dict[str, Any]) -> None:
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": environ["REQUEST_METHOD"], "scheme": "http",
+                 "path": environ.get("PATH_INFO", "/"), "root_path": "",
+                 "raw_path": environ.get("PATH_INFO", "/").encode("latin-1"),
+                 "query_string": environ.get("QUERY_STRING", "").encode("latin-1"),
+                 "headers": [(k[5:].replace("_", "-").lower().encode("latin-1"),
+                              v.encode("latin-1")) for k, v in environ.items()
+                             if k.startswith("HTTP_")],
+                 "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0)}
+        sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                out["status"], out["headers"] = message["status"], message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                out["chunks"].append(message.get("body", b""))
+
+        await self.app(scope, receive, send)
+
+
+def datasette_app(db: Path, threads: int) -> Any:
+    from datasette.app import Datasette
+
+    ds = Datasette([str(db)], settings={"suggest_facets": False, "num_sql_threads": threads,
+                                        "default_page_size": 100})
+    return AsgiBridge(ds.app(), ds.invoke_startup)
+
+
+def serve(name: str, db: Path, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    app = {"api": lambda: api_app(db), "flask": lambda: flask_app(db),
+           "datasette": lambda: datasette_app(db, threads)}[name]()
+    waitress_serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True,
+                   connection_limit=200)
+
+
+# the load generator -------------------------------------------------------------
+PATHS = {
+    "api": "/api/v1/trade?subject_code={s}&trade_date={d}&limit=100",
+    "datasette": "/{db}/current_trade.json?subject_code={s}&trade_date={d}&_size=100"
+                 "&_nocount=1&_shape=objects",
+    "flask": "/trades?subject_code={s}&trade_date={d}",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(name: str, db: Path, threads: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, __file__, "--serve", name, "--db", str(db),
+                             "--port", str(port), "--threads", str(threads)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return proc, port
+        except OSError:
+            if proc.poll() is not None:
+                died = proc.stderr.read().decode()[-2000:]
+                raise RuntimeError(f"{name} server died: {died}") from None
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{name} server did not start")
+
+
+def requests_for(rows: int, count: int, seed: int = 1) -> list[tuple[str, str]]:
+    days = max(1, rows // PER_DAY)
+    rng = random.Random(seed)
+    return [(rng.choice(SUBJECTS), (FIRST_DAY + dt.timedelta(days=rng.randrange(days))).isoformat())
+            for _ in range(count)]
+
+
+def load(port: int, paths: list[str], connections: int, headers: dict[str, str]
+         ) -> tuple[float, list[float]]:
+    """Send every path once over ``connections`` keep-alive connections."""
+    latencies: list[float] = []
+    lock, cursor = threading.Lock(), iter(paths)
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while True:
+            with lock:
+                path = next(cursor, None)
+            if path is None:
+                break
+            began = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            mine.append(time.perf_counter() - began)
+            if response.status != 200 or not data:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    workers = [threading.Thread(target=worker) for _ in range(connections)]
+    began = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return time.perf_counter() - began, latencies
+
+
+def measure(name: str, db: Path, args: argparse.Namespace) -> dict[str, float]:
+    proc, port = start(name, db, args.threads)
+    try:
+        template = PATHS[name]
+        headers = {"Authorization": f"Bearer {PARTNER_TOKEN}"} if name == "api" else {}
+        paths = [template.format(s=s, d=d, db=db.stem)
+                 for s, d in requests_for(args.rows, args.requests + args.warmup)]
+        load(port, paths[: args.warmup], args.connections, headers)
+        elapsed, latencies = load(port, paths[args.warmup:], args.connections, headers)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    latencies.sort()
+    return {"rps": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(statistics.median(latencies) * 1000, 2),
+            "p99_ms": round(latencies[min(len(latencies) - 1,
+                                          int(len(latencies) * 0.99))] * 1000, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--warmup", type=int, default=None)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--serve", choices=sorted(PATHS), help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.db, args.port, args.threads)
+        return
+    args.warmup = min(200, args.requests // 5) if args.warmup is None else args.warmup
+    db = args.db or REPO / "var" / "bench" / f"api-{args.rows}.db"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    ensure_store(db, args.rows)
+    results = {name: measure(name, db, args) for name in ("api", "datasette", "flask")}
+    report(args, results)
+
+
+def report(args: argparse.Namespace, results: dict[str, dict[str, float]]) -> None:
+    print(f"{args.rows:,} trades, {args.requests:,} requests, {args.connections} connections, "
+          f"waitress ×{args.threads} threads each (pid {os.getpid()})")
+    for name, figures in results.items():
+        print(f"  {name:<10} {figures['rps']:>8.1f} req/s   p50 {figures['p50_ms']:>7.2f} ms"
+              f"   p99 {figures['p99_ms']:>7.2f} ms")
+    api, ds, fl = (results[n]["rps"] for n in ("api", "datasette", "flask"))
+    summary = {"bench": "api", "rows": args.rows, "api_rps": api, "datasette_rps": ds,
+               "flask_rps": fl, "ratio_to_datasette": round(api / ds, 2),
+               "ratio_to_flask": round(api / fl, 2), "api_p99_ms": results["api"]["p99_ms"],
+               "api_p50_ms": results["api"]["p50_ms"], "connections": args.connections,
+               "threads": args.threads, "requests": args.requests}
+    print(f"  API / Datasette {summary['ratio_to_datasette']:.2f} (target ≥ 1.5), "
+          f"API / Flask {summary['ratio_to_flask']:.2f} (target ≥ 0.8), "
+          f"API p99 {summary['api_p99_ms']} ms (target < 50)")
+    if args.json:
+        print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
