@@ -187,6 +187,16 @@ class Sink:
         self.started = True
 
 
+def open_sink(fmt: str, path: Path, base: str) -> Sink:
+    """A file sink shared by several writers (e.g. ``all.nt``); end it with :func:`end_sink`."""
+    return Sink(fmt, path.open("w", encoding="utf-8", newline="\n"), formatter(fmt, base).header())
+
+
+def end_sink(sink: Sink, base: str) -> None:
+    sink.stream.write(formatter(sink.fmt, base).footer())
+    sink.stream.close()
+
+
 class DumpWriter:
     """Writes triples to several files at once, formatting each chunk once per format.
 
@@ -194,24 +204,30 @@ class DumpWriter:
     ...     out.write(triples)
     """
 
-    def __init__(self, base: str, targets: dict[str, list[Path | IO[str]]],
+    def __init__(self, base: str, targets: dict[str, list[Path | IO[str] | Sink]],
                  chunk_triples: int = 20_000):
         self.formatters = {fmt: formatter(fmt, base) for fmt in targets}
         self.sinks: dict[str, list[Sink]] = {}
+        self.own_sinks: list[Sink] = []
         self.owned: list[IO[str]] = []
         for fmt, outs in targets.items():
-            self.sinks[fmt] = [Sink(fmt, self._open(o), self.formatters[fmt].header())
-                               for o in outs]
+            self.sinks[fmt] = [self._sink(fmt, o) for o in outs]
         self.buffer: list[t.Triple] = []
         self.chunk_triples = chunk_triples
         self.count = 0
 
-    def _open(self, target: Path | IO[str]) -> IO[str]:
+    def _sink(self, fmt: str, target: Path | IO[str] | Sink) -> Sink:
+        """A sink for a target; a given :class:`Sink` is shared and not closed here."""
+        if isinstance(target, Sink):
+            return target
         if isinstance(target, Path):
-            stream = target.open("w", encoding="utf-8", newline="\n")
+            stream: IO[str] = target.open("w", encoding="utf-8", newline="\n")
             self.owned.append(stream)
-            return stream
-        return target
+        else:
+            stream = target
+        sink = Sink(fmt, stream, self.formatters[fmt].header())
+        self.own_sinks.append(sink)
+        return sink
 
     def write(self, triples: Iterable[t.Triple]) -> None:
         """Queue triples; a full chunk is formatted and written."""
@@ -231,9 +247,8 @@ class DumpWriter:
 
     def close(self) -> None:
         self.flush()
-        for fmt, sinks in self.sinks.items():
-            for sink in sinks:
-                sink.stream.write(self.formatters[fmt].footer())
+        for sink in self.own_sinks:
+            sink.stream.write(self.formatters[sink.fmt].footer())
         for stream in self.owned:
             stream.close()
 

@@ -110,7 +110,7 @@ def properties() -> dict[str, tuple[str, str, str]]:
                     specs[row.field]["zh"], specs[row.field]["en"])
                 found[row.predicate] = (*label, row.convert)
     for _, row in nested:
-        if row.predicate not in found:
+        if row.predicate.startswith("cm:") and row.predicate not in found:
             found[row.predicate] = (*PROPERTY_LABELS[row.predicate], row.convert)
     return found
 
