@@ -21,6 +21,12 @@ rate_limit = true                  # or GATEWAY_RATE_LIMIT=0 (e.g. for benchmark
 public_per_minute = 600            # per client IP, without a token
 token_per_minute = 6000            # per token
 cors_origin = "*"
+
+[webhooks.nbs]                     # push the change feed to an agency (`gateway feeds deliver`)
+url = "https://sync.example.gov.cn/hooks/gateway"
+kinds = ["emission_report", "compliance"]   # optional; default every kind
+secret_env = "NBS_WEBHOOK_SECRET"  # or secret = "…" (HMAC-SHA256 key)
+tier = "agency"                    # public | partner | agency (fields the receiver gets)
 ```
 """
 
@@ -79,6 +85,18 @@ class ApiSettings:
 
 
 @dataclass(frozen=True)
+class WebhookSettings:
+    """A webhook subscription configured in ``[webhooks.NAME]`` (see gateway/feeds)."""
+
+    name: str
+    url: str
+    kinds: tuple[str, ...] = ()
+    secret: str | None = None
+    secret_env: str | None = None
+    tier: str = "agency"
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     base_uri: str = "http://127.0.0.1:8000"
@@ -86,6 +104,7 @@ class Settings:
     source: str = "defaults"
     tokens: tuple[TokenSettings, ...] = ()
     api: ApiSettings = field(default_factory=ApiSettings)
+    webhooks: dict[str, WebhookSettings] = field(default_factory=dict)
 
     @property
     def db_path(self) -> Path:
@@ -103,8 +122,33 @@ def load_settings(config: str | Path | None = None,
                 or "http://127.0.0.1:8000").rstrip("/")
     publishers = {name: _publisher(name, section, env)
                   for name, section in (doc.get("publishers") or {}).items()}
+    webhooks = {name: _webhook(name, section)
+                for name, section in (doc.get("webhooks") or {}).items()}
     return Settings(data_dir, base_uri, publishers, str(path) if path else "defaults",
-                    _tokens(doc.get("tokens") or []), _api(doc.get("api") or {}, env))
+                    _tokens(doc.get("tokens") or []), _api(doc.get("api") or {}, env),
+                    webhooks)
+
+
+def _webhook(name: str, section: Any) -> WebhookSettings:
+    where = f"[webhooks.{name}]"
+    if not isinstance(section, dict):
+        raise SettingsError(f"{where} must be a table")
+    known = {"url", "kinds", "secret", "secret_env", "tier"}
+    unknown = sorted(set(section) - known)
+    if unknown:
+        raise SettingsError(f"{where}: unknown setting(s) {unknown}; known: {sorted(known)}")
+    url, kinds = section.get("url"), section.get("kinds", [])
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise SettingsError(f"{where}: url must be an http(s) URL, not {url!r}")
+    if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+        raise SettingsError(f"{where}: kinds must be a list of kind names")
+    if bool(section.get("secret")) == bool(section.get("secret_env")):
+        raise SettingsError(f"{where}: give exactly one of secret or secret_env")
+    tier = section.get("tier", "agency")
+    if tier not in ("public", *TOKEN_TIERS):
+        raise SettingsError(f"{where}: tier must be public, partner or agency, not {tier!r}")
+    return WebhookSettings(name, url, tuple(kinds), section.get("secret"),
+                           section.get("secret_env"), tier)
 
 
 TOKEN_TIERS = ("partner", "agency")

@@ -17,6 +17,7 @@ BLUEPRINTS: list[str] = [
     "gateway.web.api:blp",        # /api/v1/{kind}, /{key}, /{key}/history
     "gateway.web.docs:bp",        # /api/v1/openapi.json, /api/v1/docs, /
     "gateway.web.uris:bp",        # /id/..., /code/..., /dataset/...
+    "gateway.feeds.web:bp",       # /feeds/: change feed, Atom, webhooks
 ]
 
 
