@@ -91,8 +91,7 @@ def build(store_conn: Any, path: Path, base_uri: str, release: str) -> dict[str,
             db[spec.name].create(spec.types, pk=_pk(spec.pk),
                                  foreign_keys=spec.foreign_keys or None)
         for name, rows in _rows(store_conn, by_name, base_uri, release):
-            db[name].insert_all(rows, batch_size=1000)
-            counts[name] = db[name].count
+            counts[name] = _insert(db, by_name[name], rows)
         for spec in tables:
             if spec.fts:
                 db[spec.name].enable_fts(list(spec.fts), tokenize="trigram")
@@ -108,6 +107,15 @@ def build(store_conn: Any, path: Path, base_uri: str, release: str) -> dict[str,
     return {"tables": counts, "views": [v.name for v in views]}
 
 
+def _insert(db: sqlite_utils.Database, spec: TableSpec, rows: Any) -> int:
+    """Insert rows (dicts) as tuples in the declared column order; returns the count."""
+    columns = list(spec.columns)
+    sql = (f'INSERT INTO "{spec.name}" ({", ".join(f"[{c}]" for c in columns)}) '
+           f"VALUES ({', '.join('?' * len(columns))})")
+    cursor = db.conn.executemany(sql, (tuple(row.get(c) for c in columns) for row in rows))
+    return max(cursor.rowcount, 0)
+
+
 def _pk(pk: tuple[str, ...] | None) -> Any:
     if not pk:
         return None
@@ -115,8 +123,18 @@ def _pk(pk: tuple[str, ...] | None) -> Any:
 
 
 def _referenced_first(tables: list[TableSpec]) -> list[TableSpec]:
-    referenced = {other for t in tables for _, other, _ in t.foreign_keys}
-    return sorted(tables, key=lambda t: t.name not in referenced)
+    """Tables in an order where every table comes after the tables it references."""
+    done: dict[str, TableSpec] = {}
+    pending = list(tables)
+    while pending:
+        ready = [t for t in pending
+                 if all(o in done or o == t.name for _, o, _ in t.foreign_keys)]
+        if not ready:
+            raise ValueError(f"foreign keys form a cycle among {[t.name for t in pending]}")
+        for table in ready:
+            done[table.name] = table
+            pending.remove(table)
+    return list(done.values())
 
 
 def _rows(conn: Any, by_name: dict[str, TableSpec], base: str, release: str):

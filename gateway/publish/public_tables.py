@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -86,16 +87,29 @@ class TableSpec:
 
 
 _PY_TYPES = {"INTEGER": int, "REAL": float, "TEXT": str}
+_INNER_TYPES = {"Quantity": int, "Year": int, "Integer": int, "DecimalValue": float,
+                "Money": float}
 
 
+def _py_type(kind: str, spec: dict[str, Any], sql_type: str) -> type:
+    """The column type in public.db; a withholdable cell has its inner field's type."""
+    if spec["type"] == "Withholdable":
+        inner = schemas.KINDS[kind]().fields[spec["name"]].inner
+        return _INNER_TYPES.get(type(inner).__name__, str)
+    return _PY_TYPES[sql_type]
+
+
+@cache
 def _specs(kind: str) -> dict[str, dict[str, Any]]:
     return {spec["name"]: spec for spec in schemas.field_specs(kind)}
 
 
+@cache
 def _nested_schema(kind: str, list_field: str) -> Any:
     return schemas.KINDS[kind]().fields[list_field].inner.schema
 
 
+@cache
 def field_spec(kind: str, dotted: str) -> dict[str, Any]:
     """Tier, unit, labels and code list of a field, also of a nested list's field."""
     head, _, rest = dotted.partition(".")
@@ -150,7 +164,7 @@ def record_table(kind: str) -> TableSpec:
         if spec["tier"] != "public" or _is_nested_list(kind, name):
             continue
         columns[name] = Source("field", kind, name, unit=spec["unit"])
-        py_types[name] = _PY_TYPES[types[name]]
+        py_types[name] = _py_type(kind, spec, types[name])
         for label, source in _label_sources(kind, name, spec["codelist"]).items():
             columns[label] = source
             py_types[label] = str
@@ -242,11 +256,16 @@ def _link_units(by_name: dict[str, TableSpec]) -> None:
 
 # Rows ------------------------------------------------------------------------------
 
+@cache
+def _code_index(scheme: str) -> dict[str, dict[str, Any]]:
+    return {code["notation"]: code for code in schemas.codelist(scheme).codes}
+
+
 def _labels(scheme: str, value: Any) -> tuple[str | None, str | None]:
     if value is None:
         return None, None
     codes = value if isinstance(value, list) else [value]
-    found = [schemas.codelist(scheme).get(c) for c in codes]
+    found = [_code_index(scheme).get(c) for c in codes]
     zh = "、".join(e["zh"] if e else str(c) for c, e in zip(codes, found, strict=True))
     en = "; ".join(e["en"] if e else str(c) for c, e in zip(codes, found, strict=True))
     return zh, en
@@ -260,9 +279,11 @@ def _withheld_labels(kind: str, names: list[str]) -> tuple[str | None, str | Non
             "; ".join(specs[n]["label"].get("en", n) for n in names))
 
 
-def _cell(spec: dict[str, Any], value: Any) -> Any:
+def _cell(spec: dict[str, Any], value: Any, py_type: type) -> Any:
     if spec["type"] in ("List", "CodeListText") and isinstance(value, str):
         return ", ".join(str(v) for v in json.loads(value)) or None
+    if value is not None and py_type is not str and not isinstance(value, py_type):
+        return py_type(value)
     return value
 
 
@@ -279,7 +300,8 @@ def record_rows(conn: Any, kind: str, spec: TableSpec, base: str) -> Iterator[di
         row: dict[str, Any] = {}
         for column, source in spec.columns.items():
             if source.how == "field":
-                row[column] = _cell(specs[source.field], raw[source.field])
+                row[column] = _cell(specs[source.field], raw[source.field],
+                                    spec.types[column])
             elif source.how == "label" and source.field == WITHHELD_FIELD:
                 names = json.loads(raw[WITHHELD_FIELD] or "[]")
                 pair = _withheld_labels(kind, names)
