@@ -201,7 +201,7 @@ class _Builder:
         """The series of one kind, its datasets per period and its ``all`` dataset."""
         s = t.dataset_uri(self.base, kind)
         label = schemas.KINDS[kind].label
-        self.a(s, "dcat:DatasetSeries")
+        self.a(s, "dcat:DatasetSeries", "dcat:Dataset")   # the subclass axiom, made explicit
         self.text(s, "dct:title", f"{label['zh']}（按年）", f"{label['en']} (by year)")
         self.text(s, "dct:description", f"{label['zh']}，每年一个数据集。",
                   f"{label['en']}, one dataset per year.")
@@ -309,8 +309,10 @@ class _Builder:
             self.text(iri, "dct:title", zh, en)
             self.text(iri, "dct:description", zh, en)
             self.add(iri, "dcat:endpointURL", iri)
+            self.a(iri, "rdfs:Resource")          # the generated ranges.ttl asks for it
             if endpoint_desc:
                 self.add(iri, "dcat:endpointDescription", endpoint_desc)
+                self.a(endpoint_desc, "rdfs:Resource")
                 self.add(iri, "dct:conformsTo", "https://spec.openapis.org/oas/v3.1.0")
             self.common(iri)
             self.add(iri, "dct:license", LICENCE)

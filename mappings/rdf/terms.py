@@ -12,6 +12,7 @@ Blank nodes are never produced: every node has a URI.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -46,9 +47,13 @@ XSD_ANYURI = str(XSD.anyURI)
 _SAFE = "-._~!$&'()*+,;=:@"
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]+")
+
+
 def segment(value: object) -> str:
     """One path segment, percent-encoded (a ``/`` inside a value is encoded)."""
-    return quote(str(value), safe=_SAFE)
+    text = str(value)
+    return text if _PLAIN.fullmatch(text) else quote(text, safe=_SAFE)
 
 
 def key_path(key: str) -> str:
