@@ -103,7 +103,7 @@ def catalog_triples(summary: dict[str, dict[str, Any]], info: CatalogInfo,
     datasets = []
     for kind in kinds:
         datasets += b.series(kind, summary[kind])
-    datasets.append(b.everything(kinds))
+    datasets.append(b.everything([summary[k] for k in kinds]))
     b.services(datasets)
     b.background()
     return b.out
@@ -151,6 +151,12 @@ class _Builder:
         self.add(s, "dct:spatial", f"{EU}country/CHN")
         if frequency:
             self.add(s, "dct:accrualPeriodicity", f"{EU}frequency/{frequency}")
+
+    def keywords_and_themes(self, s: str) -> None:
+        self.text(s, "dcat:keyword", "碳市场", "carbon market")
+        self.text(s, "dcat:keyword", "温室气体", "greenhouse gas")
+        for theme in ("ENVI", "ECON"):
+            self.add(s, "dcat:theme", f"{EU}data-theme/{theme}")
 
     def temporal(self, s: str, first: str | None, last: str | None) -> None:
         if not (first or last):
@@ -206,6 +212,7 @@ class _Builder:
         self.text(s, "dct:description", f"{label['zh']}，每年一个数据集。",
                   f"{label['en']}, one dataset per year.")
         self.common(s, FREQUENCY.get(kind, "IRREG"))
+        self.keywords_and_themes(s)
         self.temporal(s, entry.get("first"), entry.get("last"))
         if entry.get("modified"):
             self.date(s, "dct:modified", str(entry["modified"])[:10])
@@ -251,11 +258,14 @@ class _Builder:
             self.distribution(ds, fmt, url, url)
         return ds
 
-    def everything(self, kinds: list[str]) -> str:
+    def everything(self, entries: list[dict[str, Any]]) -> str:
         ds = t.dataset_uri(self.base, "all")
         self._dataset_head(ds, None, "全国碳市场全部公开数据（批量下载）",
                            "All public carbon market disclosures (bulk download)")
         self.add(ds, "dct:identifier", t.Lit("all"))
+        firsts = [str(e["first"]) for e in entries if e.get("first")]
+        lasts = [str(e["last"]) for e in entries if e.get("last")]
+        self.temporal(ds, min(firsts, default=None), max(lasts, default=None))
         for fmt in ("nt", "ttl", "jsonld"):
             url = self.info.url(f"{self.info.dumps_path}all{FORMATS[fmt][2]}")
             self.distribution(ds, fmt, url, url)
@@ -269,10 +279,7 @@ class _Builder:
         self.text(ds, "dct:description", f"{zh}。仅含公开字段。来源：{source}",
                   f"{en}. Public fields only. Source: {source}")
         self.common(ds, FREQUENCY.get(kind or "", "IRREG"))
-        self.text(ds, "dcat:keyword", "碳市场", "carbon market")
-        self.text(ds, "dcat:keyword", "温室气体", "greenhouse gas")
-        for theme in ("ENVI", "ECON"):
-            self.add(ds, "dcat:theme", f"{EU}data-theme/{theme}")
+        self.keywords_and_themes(ds)
         self.add(ds, "dct:accessRights", f"{EU}access-right/PUBLIC")
         self.add(ds, "dct:conformsTo", f"{t.root(self.base)}/def/cm")
         if self.info.modified:
