@@ -248,10 +248,17 @@ def load(port: int, paths: list[str], connections: int, headers: dict[str, str]
          ) -> tuple[float, list[float]]:
     """Send every path once over ``connections`` keep-alive connections."""
     latencies: list[float] = []
+    errors: list[str] = []
     lock, cursor = threading.Lock(), iter(paths)
 
     def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            run()
+        except Exception as error:  # reported by the caller
+            errors.append(f"{type(error).__name__}: {error}")
+
+    def run() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine = []
         while True:
             with lock:
@@ -275,10 +282,13 @@ def load(port: int, paths: list[str], connections: int, headers: dict[str, str]
         w.start()
     for w in workers:
         w.join()
+    if errors:
+        raise RuntimeError(f"{len(errors)} load workers failed, first: {errors[0]}")
     return time.perf_counter() - began, latencies
 
 
 def measure(name: str, db: Path, args: argparse.Namespace) -> dict[str, float]:
+    print(f"  measuring {name} …", file=sys.stderr)
     proc, port = start(name, db, args.threads)
     try:
         template = PATHS[name]

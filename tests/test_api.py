@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from gateway.web import create_app
-from gateway.web.server import make_server
+from gateway.web.server import serve_in_background
 
 from .samples import raw
 from .test_api_data import CORRECTION_REASON, TOKENS, accepted, build_store, settings
@@ -165,9 +164,8 @@ def test_serves_a_store_another_process_writes(tmp_path):
     from gateway.store import Store
 
     store = build_store(tmp_path / "gateway.db")
-    server = make_server(settings(tmp_path), port=0, threads=2)
+    server = serve_in_background(settings(tmp_path), port=0, threads=2)
     port = server.effective_port
-    threading.Thread(target=server.run, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{port}/api/v1/trade?total=true&limit=1"
         request = urllib.request.Request(url, headers=PARTNER)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -40,5 +41,12 @@ def serve_in_background(settings: Settings, host: str = DEFAULT_HOST,
                         store_path: str | Path | None = None):
     """Start serving on a daemon thread; returns the server (``.close()`` to stop)."""
     server = make_server(settings, host, port, threads, store_path)
-    threading.Thread(target=server.run, name="gateway-api", daemon=True).start()
+    threading.Thread(target=_run_until_closed, args=(server,), name="gateway-api",
+                     daemon=True).start()
     return server
+
+
+def _run_until_closed(server) -> None:
+    """Run a server; closing it from another thread ends the loop with EBADF: that is fine."""
+    with contextlib.suppress(OSError, ValueError):
+        server.run()
