@@ -86,7 +86,7 @@ def sign(secret: str, body: bytes, timestamp: int) -> str:
 def verify(secret: str, header: str, body: bytes, tolerance: int = TOLERANCE,
            now: float | None = None) -> bool:
     """Whether ``header`` signs ``body`` with ``secret`` within ``tolerance`` seconds."""
-    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    parts = dict(p.strip().split("=", 1) for p in header.split(",") if "=" in p)
     try:
         timestamp = int(parts["t"])
     except (KeyError, ValueError):
