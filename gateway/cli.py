@@ -120,31 +120,72 @@ def quarantine(obj: Context, publisher: str | None, limit: int, as_json: bool) -
 
 @cli.command()
 @click.option("--serve/--no-serve", default=True,
-              help="Keep the simulated systems running after the pull.")
+              help="After publishing, serve the API and the public site until Ctrl-C.")
 @click.option("--trades", default=20_000, show_default=True,
               help="Trades the simulated exchange holds.")
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated data.")
+@click.option("--api-port", default=8000, show_default=True, help="Port of the partner API.")
+@click.option("--site-port", default=8001, show_default=True, help="Port of the public site.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_context
-def demo(obj: Context, serve: bool, trades: int, seed: int, as_json: bool) -> None:
-    """Start the simulated internal systems, pull everything and print a summary."""
-    from publishers.simulated import SimulatedSystems
+def demo(obj: Context, serve: bool, trades: int, seed: int, api_port: int, site_port: int,
+         as_json: bool) -> None:
+    """Start the simulated internal systems, pull everything, publish, and serve.
 
-    from .pulls import pull as run_pull
+    With --no-serve it stops after printing the summary (counts per kind, rejects per
+    reason, open findings).
+    """
+    from publishers.simulated import SimulatedSystems
 
     with SimulatedSystems(seed=seed, trades=trades) as sim:
         click.echo(f"simulated systems: {json.dumps(sim.urls)}", err=True)
-        store = obj.store()
-        reports = [run_pull(store, p, progress=_progress(p.name, as_json))
-                   for p in simulated_publishers(sim.urls).values()]
-        summary = {"db": str(store.path), "runs": [r.as_dict() for r in reports],
-                   "counts": store.counts(), "rejects": store.quarantine_summary(),
-                   "findings": store.findings_summary()}
-        store.close()
+        summary = _pull_everything(obj, sim.urls, as_json)
+        if serve:
+            summary["published"] = _publish(obj)
         _emit(summary, as_json, _demo_text)
         if serve:
-            click.echo("simulated systems keep running; press Ctrl-C to stop", err=True)
-            _wait_forever()
+            _serve(obj, api_port, site_port)
+
+
+def _pull_everything(obj: Context, urls: dict[str, str], quiet: bool) -> dict[str, Any]:
+    from .pulls import pull as run_pull
+
+    with obj.store() as store:
+        reports = [run_pull(store, p, progress=_progress(p.name, quiet))
+                   for p in simulated_publishers(urls).values()]
+        return {"db": str(store.path), "runs": [r.as_dict() for r in reports],
+                "counts": store.counts(), "rejects": store.quarantine_summary(),
+                "findings": store.findings_summary()}
+
+
+def _publish(obj: Context) -> dict[str, Any]:
+    import datetime as dt
+
+    from .publish import PublishContext, publish
+
+    with obj.store() as store:
+        ctx = PublishContext(obj.settings, store, obj.settings.data_dir / "publish",
+                             dt.datetime.now(dt.UTC).date().isoformat(),
+                             progress=lambda m: click.echo(m, err=True))
+        return {step: "ok" for step in publish(ctx)}
+
+
+def _serve(obj: Context, api_port: int, site_port: int) -> None:
+    """Serve the partner API (waitress thread) and the public site (Datasette process)."""
+    from .commands.browse import site_dir, start
+    from .web.server import serve_in_background
+
+    api = serve_in_background(obj.settings, port=api_port)
+    site = start(site_dir(obj.settings.data_dir), port=site_port)
+    click.echo(f"partner API:  http://127.0.0.1:{api_port}/api/v1/  "
+               f"(docs: http://127.0.0.1:{api_port}/api/v1/docs)", err=True)
+    click.echo(f"public site:  http://127.0.0.1:{site_port}/", err=True)
+    click.echo("serving; press Ctrl-C to stop", err=True)
+    try:
+        _wait_forever()
+    finally:
+        site.terminate()
+        api.close()
 
 
 def _wait_forever() -> None:

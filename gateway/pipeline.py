@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from typing import Any
@@ -226,17 +227,32 @@ class Prevalidator:
         if self.enabled and len(records) >= PARALLEL_MIN:
             try:
                 if self.pool is None:
-                    self.pool = ProcessPoolExecutor(1, mp_context=get_context("forkserver"))
+                    self.pool = ProcessPoolExecutor(1, mp_context=_worker_context())
                 return self.pool.submit(prevalidate, records)
-            except (OSError, RuntimeError):
+            except (OSError, RuntimeError, BrokenProcessPool):
                 self.enabled = False  # no worker processes here: validate in-process
         done: Future[list[Validation | None]] = Future()
         done.set_result(prevalidate(records))
         return done
 
+    def result(self, future: Future[list[Validation | None]]) -> list[Validation | None] | None:
+        """The validations of a batch, or None (validate in-process) if the worker died."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self.enabled = False
+            return None
+
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+
+
+def _worker_context() -> Any:
+    """Fork: unlike spawn and forkserver it does not re-import the caller's ``__main__``,
+    so a plain script without a ``__main__`` guard does not run twice. The worker only
+    runs pure-Python validation; it never touches the store's connection."""
+    return get_context("fork")
 
 
 def consume(ingest: Ingest, items: Iterable[Any],
@@ -256,7 +272,7 @@ def consume(ingest: Ingest, items: Iterable[Any],
         nonlocal pending
         future = prevalidator.submit(ready.records)
         if pending is not None:
-            _write(ingest, pending, progress)
+            _write(ingest, prevalidator, pending, progress)
         pending = (ready, future)
 
     try:
@@ -284,16 +300,17 @@ def consume(ingest: Ingest, items: Iterable[Any],
         # before it, so its cursor may be saved with the partial page that followed it.
         try:
             if pending is not None:
-                _write(ingest, pending, progress)
+                _write(ingest, prevalidator, pending, progress)
             ingest.flush(batch)
         finally:
             prevalidator.close()
 
 
-def _write(ingest: Ingest, pending: tuple[_Batch, Future[list[Validation | None]]],
+def _write(ingest: Ingest, prevalidator: Prevalidator,
+           pending: tuple[_Batch, Future[list[Validation | None]]],
            progress: Callable[[int], None] | None) -> None:
     ready, future = pending
-    ingest.flush(ready, future.result())
+    ingest.flush(ready, prevalidator.result(future))
     if progress and len(ready):
         progress(len(ready))
 

@@ -1,8 +1,4 @@
-"""``gateway serve`` (the partner API) and ``gateway token new|hash``.
-
-Also gives ``gateway demo`` an ``--api/--no-api`` option: with ``--serve`` (its default)
-the API is served next to the simulated systems while they run.
-"""
+"""``gateway serve`` (the partner API) and ``gateway token new|hash``."""
 
 from __future__ import annotations
 
@@ -18,7 +14,6 @@ TIERS = ("partner", "agency")
 def register(cli: click.Group) -> None:
     cli.add_command(serve_command)
     cli.add_command(token_group)
-    _extend_demo(cli)
 
 
 @click.command("serve")
@@ -79,33 +74,3 @@ def token_hash(token: str | None) -> None:
     if not token:
         raise click.UsageError("give a token as argument or on stdin")
     click.echo(hash_token(token))
-
-
-def _extend_demo(cli: click.Group) -> None:
-    """Add --api/--no-api to ``gateway demo``: serve the API while the demo runs."""
-    demo = cli.commands.get("demo")
-    if demo is None or demo.callback is None or any(p.name == "api" for p in demo.params):
-        return
-    original = demo.callback
-    demo.params.append(click.Option(["--api/--no-api"], default=True, show_default=True,
-                                    help="With --serve: also serve the partner API "
-                                         "(127.0.0.1:8000, see `gateway serve`)."))
-    demo.params.append(click.Option(["--api-port"], default=8000, show_default=True,
-                                    type=int, help="Port of the partner API."))
-
-    def callback(*args: Any, api: bool = True, api_port: int = 8000, **kwargs: Any) -> Any:
-        server = None
-        if api and kwargs.get("serve", True):
-            from ..web.server import serve_in_background
-            settings = getattr(click.get_current_context().obj, "settings", None)
-            if settings is not None:
-                server = serve_in_background(settings, port=api_port)
-                click.echo(f"partner API: http://127.0.0.1:{api_port}/api/v1/ "
-                           f"(docs /api/v1/docs)", err=True)
-        try:
-            return original(*args, **kwargs)
-        finally:
-            if server is not None:
-                server.close()
-
-    demo.callback = callback
