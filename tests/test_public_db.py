@@ -21,14 +21,12 @@ from gateway.publish.public_views import MIN_CELL, allocation_total_rows
 from gateway.pulls import pull
 from gateway.settings import PublisherSettings
 
+from . import test_public_db_sample as _sample
 from .samples import raw
-from .test_public_db_sample import (  # noqa: F401  (fixtures)
-    RESTRICTED,
-    SampleConnector,
-    demo_site,
-    sample_site,
-    sample_store,
-)
+from .test_public_db_sample import RESTRICTED, SampleConnector
+
+# Session fixtures shared with the Datasette and browser tests.
+sample_store, sample_site, demo_site = _sample.sample_store, _sample.sample_site, _sample.demo_site
 
 # Which ways of deriving a column may read which tiers.
 PUBLIC_ONLY = {"field", "label", "link", "derived"}

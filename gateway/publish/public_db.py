@@ -28,9 +28,9 @@ import gateway
 
 from .public_metadata import CONFIG_DIR, site_metadata
 from .public_tables import (
+    EXCHANGE_SOURCE,
     NESTED_TABLES,
     RECORD_TABLES,
-    EXCHANGE_SOURCE,
     TableSpec,
     all_record_specs,
     nested_rows,

@@ -188,7 +188,7 @@ def nested_table(kind: str, list_field: str) -> TableSpec:
     types = column_types(kind)
     py_types: dict[str, type] = {k: _PY_TYPES[types[k]] for k in parent.key_fields}
     inner = _nested_schema(kind, list_field)
-    for name, f in inner.fields.items():
+    for name in inner.fields:
         dotted = f"{list_field}.{name}"
         spec = field_spec(kind, dotted)
         columns[name] = Source("field", kind, dotted, unit=spec["unit"])
