@@ -175,3 +175,13 @@ async def test_charting_plugin_is_on_table_and_query_pages(ds):
     for path in ("/public/market_days", "/public/price_history?subject=COMCEA"):
         response = await ds.client.get(path)
         assert "datasette_vega" in response.text, path
+
+
+def test_browse_says_what_to_do_without_a_published_site(tmp_path):
+    from click.testing import CliRunner
+
+    from gateway.cli import cli
+
+    result = CliRunner().invoke(cli, ["browse", "--site", str(tmp_path / "nothing")])
+    assert result.exit_code == 1
+    assert "run `gateway publish` first" in result.output

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import os
 import subprocess
 import sys
 import time
@@ -74,5 +74,5 @@ def browse(obj, host: str, port: int, site: Path | None) -> None:
     site = site or site_dir(obj.settings.data_dir)
     check_site(site)
     click.echo(f"public data: http://{host}:{port}/  (Ctrl-C to stop)", err=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        subprocess.run(datasette_command(site, host, port), check=False)
+    command = datasette_command(site, host, port)
+    os.execv(command[0], command)   # Datasette takes over this process (and Ctrl-C)
