@@ -121,7 +121,7 @@ def test_a_table_with_a_facet_applied(server, page):
     assert heading.startswith(f"{count} row") and "sector_zh" in heading, heading
     assert set(_cells(page, "sector_zh")) == {label}
     assert page.locator("a[data-bom]").first.is_visible()          # CSV for Excel
-    _shot(page, "02-facet")
+    _shot(page, "02-facet", "h3")
     assert not page.errors
 
 
