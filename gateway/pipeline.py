@@ -25,6 +25,7 @@ from schemas import Validation
 
 from . import derive
 from .store import Accepted, Store
+from .store.canonical import canonical_json, jsonable, sha256_text
 
 FLUSH_EVERY = 5000     # records buffered before a flush even without a checkpoint
 PARALLEL_MIN = 2000    # batches at least this large are validated in a worker process
@@ -82,10 +83,10 @@ class Ingest:
     def __init__(self, store: Store, publisher: str, run_id: int, report: RunReport):
         self.store, self.publisher, self.run_id, self.report = store, publisher, run_id, report
 
-    def flush(self, batch: _Batch, validations: list[Validation | None] | None = None) -> None:
+    def flush(self, batch: _Batch, validations: list[Checked | None] | None = None) -> None:
         """Write one batch — payloads, records, rejects and cursors — in one transaction.
 
-        ``validations`` are the batch's records already validated (by :func:`prevalidate`,
+        ``validations`` are the batch's records already checked (by :func:`prevalidate`,
         possibly in another process); without them the records are validated here.
         """
         if batch.empty():
@@ -105,7 +106,7 @@ class Ingest:
             self.store.add_to_run(self.run_id, payloads=len(batch.payloads), **counts)
 
     def _store_records(self, records: list[RawRecord],
-                       validations: list[Validation | None]) -> dict[str, int]:
+                       validations: list[Checked | None]) -> dict[str, int]:
         accepted: list[Accepted] = []
         counts = {"fetched": len(records), "accepted": 0, "rejected": 0,
                   "new_versions": 0, "unchanged": 0}
@@ -132,22 +133,24 @@ class Ingest:
         counts["unchanged"] += outcome.unchanged
         derive.after_apply(self.store, self.run_id, outcome.changed)
 
-    def _accept(self, raw: RawRecord, validation: Validation | None) -> list[Accepted] | None:
+    def _accept(self, raw: RawRecord, validation: Checked | None) -> list[Accepted] | None:
         if raw.kind == "correction":
             return self._accept_correction(raw)
         if raw.kind not in schemas.KINDS:
             return self._reject(raw, raw.kind, [_unknown_kind(raw.kind)])
-        return self._validated(raw, raw.kind, raw.data, reason=None, result=validation)
+        return self._validated(raw, raw.kind, raw.data, reason=None, checked=validation)
 
     def _validated(self, raw: RawRecord, kind: str, data: dict[str, Any],
-                   reason: str | None, result: Validation | None = None) -> list[Accepted] | None:
-        result = result or schemas.validate(kind, data)
+                   reason: str | None, checked: Checked | None = None) -> list[Accepted] | None:
+        checked = checked or check(kind, data)
+        result = checked.validation
         if not result.ok:
             return self._reject(raw, kind, [i.as_dict() for i in result.errors])
         if result.warnings:
             self._warn(kind, result.key or "", result.warnings)
         return [Accepted(kind, result.key or "", result.record or {}, raw.source_ref,
-                         raw.payload_sha256, reason)]
+                         raw.payload_sha256, reason, text=checked.text,
+                         sha256=checked.sha256)]
 
     def _accept_correction(self, raw: RawRecord) -> list[Accepted] | None:
         target = self._superseded(raw.supersedes_ref or "")
@@ -204,11 +207,29 @@ class Ingest:
             for w in warnings])
 
 
-def prevalidate(records: list[RawRecord]) -> list[Validation | None]:
-    """Validate a batch's records (pure: no store). Corrections and unknown kinds get None:
-    they are resolved against the store when the batch is written."""
-    return [schemas.validate(r.kind, r.data) if r.kind in schemas.KINDS else None
-            for r in records]
+@dataclass(slots=True)
+class Checked:
+    """A validated record; when valid, its plain (JSON-ready) form, canonical text and hash."""
+
+    validation: Validation
+    text: str | None = None
+    sha256: str | None = None
+
+
+def check(kind: str, data: dict[str, Any]) -> Checked:
+    """Validate one record and, when it is valid, prepare what the store writes."""
+    validation = schemas.validate(kind, data)
+    if not validation.ok or validation.record is None:
+        return Checked(validation)
+    validation.record = jsonable(validation.record)
+    text = canonical_json(validation.record)
+    return Checked(validation, text, sha256_text(text))
+
+
+def prevalidate(records: list[RawRecord]) -> list[Checked | None]:
+    """Validate and prepare a batch's records (pure: no store). Corrections and unknown
+    kinds get None: they are resolved against the store when the batch is written."""
+    return [check(r.kind, r.data) if r.kind in schemas.KINDS else None for r in records]
 
 
 class Prevalidator:
@@ -223,7 +244,7 @@ class Prevalidator:
         self.enabled = os.environ.get("GATEWAY_VALIDATION_WORKERS", "1") != "0"
         self.pool: ProcessPoolExecutor | None = None
 
-    def submit(self, records: list[RawRecord]) -> Future[list[Validation | None]]:
+    def submit(self, records: list[RawRecord]) -> Future[list[Checked | None]]:
         if self.enabled and len(records) >= PARALLEL_MIN:
             try:
                 if self.pool is None:
@@ -231,11 +252,11 @@ class Prevalidator:
                 return self.pool.submit(prevalidate, records)
             except (OSError, RuntimeError, BrokenProcessPool):
                 self.enabled = False  # no worker processes here: validate in-process
-        done: Future[list[Validation | None]] = Future()
+        done: Future[list[Checked | None]] = Future()
         done.set_result(prevalidate(records))
         return done
 
-    def result(self, future: Future[list[Validation | None]]) -> list[Validation | None] | None:
+    def result(self, future: Future[list[Checked | None]]) -> list[Checked | None] | None:
         """The validations of a batch, or None (validate in-process) if the worker died."""
         try:
             return future.result()
@@ -265,7 +286,7 @@ def consume(ingest: Ingest, items: Iterable[Any],
     Batches are handed over in order: batch k is written while batch k+1 is validated.
     """
     prevalidator = Prevalidator()
-    pending: tuple[_Batch, Future[list[Validation | None]]] | None = None
+    pending: tuple[_Batch, Future[list[Checked | None]]] | None = None
     batch, last_commit = _Batch(), time.monotonic()
 
     def hand_over(ready: _Batch) -> None:
@@ -307,7 +328,7 @@ def consume(ingest: Ingest, items: Iterable[Any],
 
 
 def _write(ingest: Ingest, prevalidator: Prevalidator,
-           pending: tuple[_Batch, Future[list[Validation | None]]],
+           pending: tuple[_Batch, Future[list[Checked | None]]],
            progress: Callable[[int], None] | None) -> None:
     ready, future = pending
     ingest.flush(ready, prevalidator.result(future))

@@ -23,8 +23,9 @@ def test_the_worker_validates_exactly_as_in_process():
         worker.close()
     assert worker.pool is not None, "the batch was large enough for the worker"
     local = pipeline.prevalidate(records)
-    assert [(v.key, v.record, v.errors) for v in remote] == \
-        [(v.key, v.record, v.errors) for v in local]
+    assert [(c.validation.key, c.validation.record, c.validation.errors, c.sha256)
+            for c in remote] == [(c.validation.key, c.validation.record,
+                                  c.validation.errors, c.sha256) for c in local]
 
 
 def test_a_plain_script_without_a_main_guard_runs_once(tmp_path):

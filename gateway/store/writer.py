@@ -29,6 +29,8 @@ class Accepted:
     payload_sha256: str | None = None
     reason: str | None = None  # why a changed version supersedes the previous one
     retract: bool = False      # withdraw this key (a correction moved the record)
+    text: str | None = None    # the canonical JSON, when already computed (then ``record``
+    sha256: str | None = None  # must be its plain, JSON-ready form) and its hash
 
 
 @dataclass(slots=True)
@@ -116,9 +118,12 @@ def apply_records(conn: sqlite3.Connection, run_id: int, items: list[Accepted],
         state = current_state(conn, kind, (i.key for i in group))
         current_rows = []
         for item in group:
-            plain = jsonable(item.record)
-            text = canonical_json(plain)
-            sha = sha256_text(text)
+            if item.text is not None and item.sha256 is not None:
+                plain, text, sha = item.record, item.text, item.sha256
+            else:
+                plain = jsonable(item.record)
+                text = canonical_json(plain)
+                sha = sha256_text(text)
             previous = state.get(item.key)
             op = _operation(item, sha, previous)
             if op is None:
