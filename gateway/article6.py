@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mappings.aef import (AefWorkbook, Finding, build_aef, check_aef, to_json_text, write_csv,
-                          write_xlsx)
+from mappings.aef import (
+    AefWorkbook,
+    Finding,
+    build_aef,
+    check_aef,
+    to_json_text,
+    write_csv,
+    write_xlsx,
+)
 
-from .store import Store, current_table
+from .store import current_table
 
 FORMATS = ("xlsx", "csv", "json")
 AEF_KINDS = ("a6_authorization", "a6_transfer", "ccer_project", "ccer_issuance")
@@ -27,17 +35,18 @@ class AefReport:
         return [f for f in self.findings if f.severity == "error"]
 
 
-def current_records(store: Store, kind: str) -> list[dict[str, Any]]:
+def current_records(conn: sqlite3.Connection, kind: str) -> list[dict[str, Any]]:
     """Every current (not retracted) record of a kind, as canonical JSON dicts."""
-    rows = store.conn.execute(
+    rows = conn.execute(
         f'SELECT _record FROM "{current_table(kind)}" WHERE _retracted = 0 ORDER BY _key')
     return [json.loads(row[0]) for row in rows]
 
 
-def aef_for_year(store: Store, year: int,
+def aef_for_year(conn: sqlite3.Connection, year: int,
                  submission_info: dict[str, Any] | None = None) -> AefReport:
-    """Build China's AEF for ``year`` from Article 6 records and run the single-Party checks."""
-    records = {kind: current_records(store, kind) for kind in AEF_KINDS}
+    """Build China's AEF for ``year`` from the store's Article 6 records (any connection,
+    read-only is enough) and run the single-Party checks."""
+    records = {kind: current_records(conn, kind) for kind in AEF_KINDS}
 
     def build(for_year: int) -> AefWorkbook:
         return build_aef(for_year, records["a6_authorization"], records["a6_transfer"],

@@ -60,3 +60,25 @@ def test_findings_are_reported_as_json(pulled_store, tmp_path):
     report = json.loads(result.output)
     assert report["written"] and all({"check_id", "severity", "message_en", "message_zh"}
                                      <= set(f) for f in report["findings"])
+
+
+def test_the_api_serves_the_same_aef(pulled_store):
+    import io
+    import zipfile
+
+    from gateway.settings import load_settings
+    from gateway.web import create_app
+
+    app = create_app(load_settings(env={"GATEWAY_RATE_LIMIT": "0"}), pulled_store.path)
+    client = app.test_client()
+    year = transfer_years(pulled_store)[-1]
+    doc = client.get(f"/api/v1/article6/aef?year={year}").get_json()
+    assert "aefT3ActionsDate" in json.dumps(doc["aef"]) and isinstance(doc["findings"], list)
+    xlsx = client.get(f"/api/v1/article6/aef?year={year}&format=xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.data))
+    assert workbook.sheetnames == openpyxl.load_workbook(template_path()).sheetnames
+    archive = zipfile.ZipFile(io.BytesIO(client.get(
+        f"/api/v1/article6/aef?year={year}&format=csv").data))
+    assert "table3_actions.csv" in archive.namelist()
+    bad = client.get("/api/v1/article6/aef?year=1999")
+    assert bad.status_code == 400 and bad.mimetype == "application/problem+json"

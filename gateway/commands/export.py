@@ -43,7 +43,7 @@ def export_aef(obj, year: int, out: Path, fmt: str | None, bom: bool,
                   "csv" if not out.suffix else "xlsx")
     info = {"submission_date": submission_date or dt.date.today().isoformat()}
     store = obj.store()
-    report = aef_for_year(store, year, info)
+    report = aef_for_year(store.conn, year, info)
     store.close()
     written = write_aef(report, out, fmt, bom)
     findings = [f.__dict__ for f in report.findings]

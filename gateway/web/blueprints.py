@@ -18,6 +18,8 @@ BLUEPRINTS: list[str] = [
     "gateway.web.docs:bp",        # /api/v1/openapi.json, /api/v1/docs, /
     "gateway.web.uris:bp",        # /id/..., /code/..., /dataset/...
     "gateway.feeds.web:bp",       # /feeds/: change feed, Atom, webhooks
+    "gateway.web.article6:blp",   # /api/v1/article6/aef
+    "gateway.web.catalog:bp",     # /catalog, /def/cm, /def/context.jsonld
 ]
 
 
