@@ -125,6 +125,12 @@ def _fill(rule, keys: dict[str, list[str]]) -> Iterator[tuple[str, str | None]]:
         path = {"linked.code_scheme": f"/code/{scheme}", "linked.code": f"/code/{scheme}/POWER",
                 "codelists.scheme": f"/api/v1/codelists/{scheme}"}[endpoint]
         yield path, None
+    elif endpoint == "article6.aef":
+        # xlsx and csv (zip) carry the same public fields, compressed: walk the JSON
+        yield "/api/v1/article6/aef?year=2025&format=json", None
+    elif endpoint in ("catalog.catalog", "catalog.vocabulary") and args:
+        for fmt in LINKED_FORMATS:
+            yield rule.rule.replace("<ext>", fmt), None
     elif not args:
         yield rule.rule, None
     else:
