@@ -122,7 +122,7 @@ def test_a_pull_killed_mid_way_then_rerun_has_no_duplicate_and_no_gap(tmp_path):
         subprocess.run([sys.executable, "-m", "gateway.cli", "pull", "exchange"],
                        env={**os.environ, "GATEWAY_CONFIG": str(clean_config)}, check=True,
                        capture_output=True, timeout=300)
-    assert 0 < partial
+    assert partial > 0
     killed_then_rerun = keys_and_hashes(db)
     clean = keys_and_hashes(tmp_path / "clean" / "gateway.db")
     assert killed_then_rerun == clean
