@@ -36,6 +36,7 @@ import schemas
 from .. import __version__
 from ..feeds import changes
 from ..store import current_table, utc_now
+from ..store.canonical import csv_cell as _cell
 from ..store.ddl import DERIVED
 from . import PublishContext
 
@@ -105,15 +106,6 @@ def records(conn: sqlite3.Connection, kind: str) -> Iterator[dict[str, Any]]:
         data.update(zip(derived, row[1:], strict=True))
         yield {name: data.get(name) for name in names}
 
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
 
 
 def _write_kind(conn: sqlite3.Connection, kind: str, out: Path, bom: bool) -> int:

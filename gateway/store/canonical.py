@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 
-def _jsonable(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """``json.dumps(default=…)`` for decimals (as text) and dates (ISO 8601)."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date | dt.datetime):
@@ -33,8 +34,19 @@ def jsonable(record: dict[str, Any]) -> dict[str, Any]:
 def canonical_json(record: dict[str, Any]) -> str:
     """Sorted keys, no whitespace, UTF-8 text; decimals as strings, dates in ISO 8601."""
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=_jsonable)
+                      default=json_default)
 
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def csv_cell(value: Any) -> str:
+    """A value as one CSV cell: empty for None, true/false, compact JSON for lists."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=json_default)
+    return str(value)

@@ -6,15 +6,13 @@ whether it is new, a changed version, or unchanged, and writes accordingly.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from .canonical import canonical_json, jsonable, sha256_text
+from .canonical import canonical_json, json_default, jsonable, sha256_text
 from .ddl import column_types, current_table
 
 
@@ -62,7 +60,7 @@ class _KindWriter:
         values = [record.get(c) for c in self.columns]
         for i, value in enumerate(values):
             if type(value) is list or type(value) is dict:
-                values[i] = json.dumps(value, ensure_ascii=False, default=_nested)
+                values[i] = json.dumps(value, ensure_ascii=False, default=json_default)
             elif type(value) is bool:
                 values[i] = int(value)
         for i in self.real:
@@ -70,13 +68,6 @@ class _KindWriter:
                 values[i] = float(values[i])
         return (key, version, seq, sha, run_id, now, int(retracted), text, *values)
 
-
-def _nested(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot store {type(value).__name__}")
 
 
 _WRITERS: dict[str, _KindWriter] = {}

@@ -16,6 +16,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from gateway.store.canonical import csv_cell as _cell
+
 from .kinds import KindSpec
 
 
@@ -71,12 +73,3 @@ class RecordView:
             writer.writerow([_cell(record.get(name)) for name in self.fields])
         return out.getvalue()
 
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return dumps(value)
-    return str(value)
