@@ -194,7 +194,7 @@ class Ingest:
 
     def _reject_payload(self, bad: BadPayload) -> None:
         issue = {"type": bad.error_type, "field": "", "message_en": bad.message,
-                 "message_zh": bad.message}
+                 "message_zh": f"无法读取报文（{bad.error_type}），原始报文已保存：{bad.message}"}
         self.store.quarantine(self.run_id, self.publisher, "payload", bad.url or
                               bad.payload_sha256, {"url": bad.url}, [issue], bad.payload_sha256)
         self.report.bad_payloads += 1
