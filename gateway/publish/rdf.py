@@ -20,6 +20,7 @@ from mappings import rdf
 from mappings.rdf.streaming import FORMATS, DumpWriter, Sink, end_sink, open_sink
 
 from .. import __version__
+from ..catalog import kind_summary
 from ..store import Store, current_table
 from ..store.ddl import DERIVED
 from . import PublishContext
@@ -43,7 +44,8 @@ def run(ctx: PublishContext) -> dict[str, Any]:
             skipped[kind] = f"nothing publishable at tier {TIER}"
             continue
         ctx.progress(f"rdf: {kind}")
-        summary[kind], triples[kind] = _dump_kind(ctx.store, kind, base, out, everything)
+        summary[kind] = kind_summary(ctx.store.conn, kind)
+        triples[kind] = _dump_kind(ctx.store, kind, base, out, everything, summary[kind])
     triples["reference"] = _reference(ctx, base, out, everything)
     for sink in everything.values():
         end_sink(sink, base)
@@ -68,35 +70,14 @@ def records(store: Store, kind: str) -> Iterator[tuple[dict[str, Any], dict[str,
 
 
 def _dump_kind(store: Store, kind: str, base: str, out: Path,
-               everything: dict[str, Sink]) -> tuple[dict[str, Any], int]:
-    periods: dict[str, dict[str, Any]] = {}
-    modified = ""
+               everything: dict[str, Sink], entry: dict[str, Any]) -> int:
     targets = {fmt: [out / f"{kind}{ext}", everything[fmt]] for fmt, ext in FORMATS.items()}
     with DumpWriter(base, targets) as writer:  # type: ignore[arg-type]
         for record, meta in records(store, kind):
             writer.write(rdf.record_triples(kind, record, base, TIER, meta))
-            _count(periods, kind, record)
-            modified = max(modified, meta["updated_at"] or "")
-        for period in periods:
+        for period in entry["periods"]:
             writer.write(rdf.dataset_triples(kind, period, base))
-    count = sum(p["count"] for p in periods.values())
-    spans = [p for p in periods.values()]
-    entry = {"count": count, "periods": periods, "modified": modified or None,
-             "first": min((p["first"] for p in spans), default=None),
-             "last": max((p["last"] for p in spans), default=None)}
-    return entry, writer.count
-
-
-def _count(periods: dict[str, dict[str, Any]], kind: str, record: dict[str, Any]) -> None:
-    period = rdf.period_of(kind, record)
-    if period is None:
-        return
-    value = str(record[rdf.PERIOD_FIELDS[kind]])
-    first = value[:10] if len(value) >= 10 else f"{period}-01-01"
-    last = value[:10] if len(value) >= 10 else f"{period}-12-31"
-    entry = periods.setdefault(period, {"count": 0, "first": first, "last": last})
-    entry["count"] += 1
-    entry["first"], entry["last"] = min(entry["first"], first), max(entry["last"], last)
+    return writer.count
 
 
 def _reference(ctx: PublishContext, base: str, out: Path, everything: dict[str, Sink]) -> int:

@@ -16,37 +16,12 @@ from markupsafe import Markup
 import mappings.rdf as rdf
 import schemas
 
+from ..catalog import summary
 from . import db, html
 from .uris import _answer, _format
 
 bp = Blueprint("catalog", __name__)
 _CACHE: dict[tuple[str, int], Any] = {}
-
-
-def summary(conn: Any) -> dict[str, dict[str, Any]]:
-    """{kind: {count, first, last, modified, periods: {year: {count, first, last}}}}."""
-    found: dict[str, dict[str, Any]] = {}
-    for kind in schemas.KINDS:
-        if not rdf.publishable(kind, "public"):
-            continue
-        column = rdf.PERIOD_FIELDS[kind]
-        rows = conn.execute(
-            f'SELECT substr(CAST("{column}" AS TEXT), 1, 4) AS period, COUNT(*), '
-            f'MIN(CAST("{column}" AS TEXT)), MAX(CAST("{column}" AS TEXT)), MAX(_updated_at) '
-            f'FROM "current_{kind}" WHERE _retracted = 0 AND "{column}" IS NOT NULL '
-            "GROUP BY 1 ORDER BY 1").fetchall()
-        periods = {p: {"count": n, "first": _day(lo, p, "01-01"), "last": _day(hi, p, "12-31")}
-                   for p, n, lo, hi, _ in rows}
-        if periods:
-            found[kind] = {"count": sum(p["count"] for p in periods.values()),
-                           "first": min(p["first"] for p in periods.values()),
-                           "last": max(p["last"] for p in periods.values()),
-                           "modified": max(r[4] for r in rows)[:10], "periods": periods}
-    return found
-
-
-def _day(value: str, period: str, month_day: str) -> str:
-    return value[:10] if len(value) >= 10 else f"{period}-{month_day}"
 
 
 def catalog_graph() -> Any:
@@ -57,7 +32,8 @@ def catalog_graph() -> Any:
         _CACHE.clear()
         facts = summary(conn)
         modified = max((k["modified"] for k in facts.values()), default=None)
-        _CACHE[key] = (facts, rdf.catalog_graph(facts, rdf.CatalogInfo(base, modified=modified)))
+        info = rdf.CatalogInfo(base, modified=modified[:10] if modified else None)
+        _CACHE[key] = (facts, rdf.catalog_graph(facts, info))
     return _CACHE[key]
 
 
