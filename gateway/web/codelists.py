@@ -25,16 +25,6 @@ class CodeSchema(Schema):
     extra = fields.Dict(metadata={"description": "Scheme-specific extras (e.g. IPCC category)"})
 
 
-class CodeListSchema(Schema):
-    scheme = fields.String()
-    version = fields.String()
-    label = fields.Dict(keys=fields.String(), values=fields.String())
-    source = fields.String()
-    uri = fields.String()
-    count = fields.Integer()
-    codes = fields.List(fields.Nested(CodeSchema))
-
-
 class CodeListSummarySchema(Schema):
     scheme = fields.String()
     version = fields.String()
@@ -42,6 +32,10 @@ class CodeListSummarySchema(Schema):
     source = fields.String()
     uri = fields.String()
     count = fields.Integer()
+
+
+class CodeListSchema(CodeListSummarySchema):
+    codes = fields.List(fields.Nested(CodeSchema))
 
 
 class CodeListIndexSchema(Schema):
