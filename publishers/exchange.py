@@ -18,16 +18,13 @@ Streams:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any, ClassVar
-
-import requests
 
 from publishers.base import Checkpoint, RawRecord
 from publishers.http import (
     JSON_TYPES,
-    ClientOptions,
     HttpConnector,
     JsonError,
     Response,
@@ -89,19 +86,14 @@ class ExchangeConnector(HttpConnector):
         url: str,
         token: str | None = None,
         *,
-        options: ClientOptions | None = None,
-        session: requests.Session | None = None,
-        sleep: Callable[[float], None] | None = None,
-        streams: Iterable[str] | None = None,
         page_size: int = 1000,
         first_day: date = FIRST_TRADING_DAY,
         window_days: int = 31,
         refetch_days: int = 7,
         today: Callable[[], date] | None = None,
+        **client: Any,
     ) -> None:
-        super().__init__(
-            name, url, token, options=options, session=session, sleep=sleep, streams=streams
-        )
+        super().__init__(name, url, token, **client)  # options, session, sleep, streams
         if not 1 <= page_size <= 1000:
             raise ValueError(f"[publishers.{name}]: page_size must be 1..1000, not {page_size}")
         if window_days < 1 or refetch_days < 1:

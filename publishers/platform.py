@@ -24,14 +24,11 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import date
 from typing import Any, ClassVar
 
-import requests
-
 from publishers.base import Checkpoint, Item, RawRecord
 from publishers.csvio import CsvError, read_csv_rows
 from publishers.http import (
     CSV_TYPES,
     JSON_TYPES,
-    ClientOptions,
     HttpConnector,
     JsonError,
     Stream,
@@ -84,18 +81,13 @@ class PlatformConnector(HttpConnector):
         url: str,
         token: str | None = None,
         *,
-        options: ClientOptions | None = None,
-        session: requests.Session | None = None,
-        sleep: Callable[[float], None] | None = None,
-        streams: Iterable[str] | None = None,
         page_size: int = 500,
         years: Iterable[int] | None = None,
         first_month: str = FIRST_PARAMETER_MONTH,
         today: Callable[[], date] | None = None,
+        **client: Any,
     ) -> None:
-        super().__init__(
-            name, url, token, options=options, session=session, sleep=sleep, streams=streams
-        )
+        super().__init__(name, url, token, **client)  # options, session, sleep, streams
         if page_size < 1:
             raise ValueError(f"[publishers.{name}]: page_size must be >= 1, not {page_size}")
         _year_month(first_month)

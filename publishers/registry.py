@@ -15,17 +15,13 @@ Streams:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, ClassVar
-
-import requests
 
 from publishers.base import Checkpoint, RawRecord
 from publishers.http import (
     JSON_TYPES,
     XML_TYPES,
-    ClientOptions,
     HttpConnector,
     JsonError,
     Stream,
@@ -77,15 +73,10 @@ class RegistryConnector(HttpConnector):
         url: str,
         token: str | None = None,
         *,
-        options: ClientOptions | None = None,
-        session: requests.Session | None = None,
-        sleep: Callable[[float], None] | None = None,
-        streams: Iterable[str] | None = None,
         page_size: int = 500,
+        **client: Any,
     ) -> None:
-        super().__init__(
-            name, url, token, options=options, session=session, sleep=sleep, streams=streams
-        )
+        super().__init__(name, url, token, **client)  # options, session, sleep, streams
         if not 1 <= page_size <= 1000:
             raise ValueError(f"[publishers.{name}]: page_size must be 1..1000, not {page_size}")
         self.page_size = page_size
