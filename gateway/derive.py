@@ -52,7 +52,7 @@ def refresh_pledges(store: Store, pledge_ids: set[str]) -> None:
             store.conn.execute(statement, chunk)
 
 
-def after_apply(store: Store, run_id: int, changed: list[tuple[str, str, str]]) -> None:
+def after_apply(store: Store, changed: list[tuple[str, str, str]]) -> None:
     """Hook called by the pipeline after each applied batch (inside its transaction)."""
     ids = pledge_ids_touched(store, changed)
     if ids:

@@ -27,9 +27,9 @@ from . import derive
 from .store import Accepted, Store
 from .store.canonical import canonical_json, jsonable, sha256_text
 
-FLUSH_EVERY = 5000     # records buffered before a flush even without a checkpoint
 PARALLEL_MIN = 2000    # batches at least this large are validated in a worker process
-COMMIT_AT_CHECKPOINT = 5000  # a checkpoint commits once this many records are waiting…
+BATCH_RECORDS = 5000   # a checkpoint commits once this many records wait (and, without one,
+                       # a batch this large is written anyway, its cursor following later)…
 COMMIT_INTERVAL_S = 2.0      # …or once this long has passed since the last commit
 MAX_REPORTED_ERRORS = 100
 
@@ -131,7 +131,7 @@ class Ingest:
         outcome = self.store.apply(self.run_id, accepted)
         counts["new_versions"] += outcome.new_versions
         counts["unchanged"] += outcome.unchanged
-        derive.after_apply(self.store, self.run_id, outcome.changed)
+        derive.after_apply(self.store, outcome.changed)
 
     def _accept(self, raw: RawRecord, validation: Checked | None) -> list[Accepted] | None:
         if raw.kind == "correction":
@@ -280,7 +280,7 @@ def consume(ingest: Ingest, items: Iterable[Any],
             progress: Callable[[int], None] | None = None) -> None:
     """Feed a connector's items to the store, committing at checkpoints.
 
-    Several small pages may share one transaction (up to ``COMMIT_AT_CHECKPOINT`` records
+    Several small pages may share one transaction (up to ``BATCH_RECORDS`` records
     or ``COMMIT_INTERVAL_S`` seconds); the cursor committed is always that of the last
     page in it, so a crash replays at most the pages of one uncommitted transaction.
     Batches are handed over in order: batch k is written while batch k+1 is validated.
@@ -306,12 +306,12 @@ def consume(ingest: Ingest, items: Iterable[Any],
                 batch.bad.append(item)
             elif isinstance(item, Checkpoint):
                 batch.checkpoints[item.stream] = item.cursor
-                if len(batch) >= COMMIT_AT_CHECKPOINT or \
+                if len(batch) >= BATCH_RECORDS or \
                         time.monotonic() - last_commit >= COMMIT_INTERVAL_S:
                     hand_over(batch)
                     batch, last_commit = _Batch(), time.monotonic()
                 continue
-            if len(batch) >= FLUSH_EVERY:
+            if len(batch) >= BATCH_RECORDS:
                 hand_over(batch)
                 batch = _Batch()
         hand_over(batch)  # the end of the stream: the last pages with their cursor

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .canonical import canonical_json, json_default, jsonable, sha256_text
@@ -70,13 +71,9 @@ class _KindWriter:
 
 
 
-_WRITERS: dict[str, _KindWriter] = {}
-
-
+@cache
 def _writer(kind: str) -> _KindWriter:
-    if kind not in _WRITERS:
-        _WRITERS[kind] = _KindWriter(kind)
-    return _WRITERS[kind]
+    return _KindWriter(kind)
 
 
 def current_state(conn: sqlite3.Connection, kind: str,
