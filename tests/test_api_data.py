@@ -54,7 +54,7 @@ def _apply(store: Store, items: list[Accepted]) -> None:
     run = store.start_run("test", "registry", {})
     with store.transaction():
         outcome = store.apply(run, items)
-        derive.after_apply(store, run, outcome.changed)
+        derive.after_apply(store, outcome.changed)
     store.finish_run(run, "ok")
 
 
