@@ -21,6 +21,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def children_peak_rss_mb() -> float:
+    """Peak resident memory of the largest finished child process (e.g. a worker), MiB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     value = fn()
@@ -30,11 +35,13 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 def _child(target: Callable[..., dict[str, Any]], args: tuple[Any, ...], queue: Any) -> None:
     result = target(*args)
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    result["children_peak_rss_mb"] = round(children_peak_rss_mb(), 1)
     queue.put(result)
 
 
 def in_child(target: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-    """Run ``target(*args)`` in a fresh forked process; its result gains its peak RSS."""
+    """Run ``target(*args)`` in a fresh forked process; its result gains its peak RSS
+    and that of its largest child (its worker processes, if any)."""
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     process = ctx.Process(target=_child, args=(target, args, queue))

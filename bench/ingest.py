@@ -3,11 +3,13 @@
     python bench/ingest.py [--records 200000] [--rss-check] [--http] [--json]
 
 Measures, on the same deterministic trade records:
-  * pipeline      — the real pipeline (schemas.validate + store.apply, batches of 1,000,
-                    one transaction per batch with its cursor), into a fresh gateway.db;
+  * pipeline      — the real pipeline (pages of 1,000 records with their cursors, validated
+                    in worker processes — one per core, or GATEWAY_VALIDATION_WORKERS —
+                    and written in transactions of 5,000), into a fresh gateway.db;
   * validator     — marshmallow alone (``TradeSchema().load`` on each record);
   * sqlite        — raw ``executemany`` of the same rows into a bare table, one transaction.
-Each runs in its own forked process so that peak RSS belongs to it. ``--rss-check``
+Each runs in its own forked process so that peak RSS belongs to it (the pipeline's
+validation workers are reported apart, as worker_peak_rss_mb). ``--rss-check``
 also runs the pipeline at a tenth of the records to compare memory (target: RSS at N ≤
 1.2 × RSS at N/10). ``--http`` adds an end-to-end run: pull the trades over HTTP from
 the simulated exchange into the store.
@@ -25,7 +27,7 @@ from typing import Any
 from common import emit, in_child, timed
 
 import schemas
-from gateway.pipeline import Ingest, RunReport, consume
+from gateway.pipeline import Ingest, RunReport, consume, validation_workers
 from gateway.store import Store
 from publishers.base import Checkpoint, Payload, RawRecord
 
@@ -132,11 +134,14 @@ def main() -> None:
                                               / figures["validator_per_s"], 3)
         figures["ratio_to_sqlite"] = round(figures["pipeline_per_s"] / figures["sqlite_per_s"], 3)
         figures["peak_rss_mb"] = pipeline["peak_rss_mb"]
+        figures["worker_peak_rss_mb"] = pipeline["children_peak_rss_mb"]
+        figures["validation_workers"] = validation_workers()
         figures["validator_peak_rss_mb"] = validator["peak_rss_mb"]
         if args.rss_check:
             small = in_child(run_pipeline, max(1, n // 10), directory)
             figures["peak_rss_mb_at_tenth"] = small["peak_rss_mb"]
             figures["rss_ratio"] = round(pipeline["peak_rss_mb"] / small["peak_rss_mb"], 3)
+            figures["worker_peak_rss_mb_at_tenth"] = small["children_peak_rss_mb"]
         if args.http:
             http = in_child(run_http, n, directory)
             figures["http_per_s"] = round(http["records"] / http["seconds"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -21,11 +22,11 @@ from typing import Any
 
 import schemas
 from publishers.base import BadPayload, Checkpoint, Payload, RawRecord
-from schemas import Validation
 
 from . import derive
 from .store import Accepted, Store
 from .store.canonical import canonical_json, jsonable, sha256_text
+from .store.writer import row_values
 
 PARALLEL_MIN = 2000    # batches at least this large are validated in a worker process
 BATCH_RECORDS = 5000   # a checkpoint commits once this many records wait (and, without one,
@@ -73,6 +74,10 @@ class _Batch:
     def __len__(self) -> int:
         return len(self.records)
 
+    def kinds_and_data(self) -> list[tuple[str, dict[str, Any]]]:
+        """What validation needs of the records (cheaper to send to a worker than them)."""
+        return [(r.kind, r.data) for r in self.records]
+
     def empty(self) -> bool:
         return not (self.payloads or self.records or self.bad or self.checkpoints)
 
@@ -92,7 +97,7 @@ class Ingest:
         if batch.empty():
             return
         if validations is None:
-            validations = prevalidate(batch.records)
+            validations = prevalidate(batch.kinds_and_data())
         with self.store.transaction():
             for payload in batch.payloads:
                 self.store.keep_payload(self.run_id, payload.url, payload.body,
@@ -142,15 +147,13 @@ class Ingest:
 
     def _validated(self, raw: RawRecord, kind: str, data: dict[str, Any],
                    reason: str | None, checked: Checked | None = None) -> list[Accepted] | None:
-        checked = checked or check(kind, data)
-        result = checked.validation
-        if not result.ok:
-            return self._reject(raw, kind, [i.as_dict() for i in result.errors])
-        if result.warnings:
-            self._warn(kind, result.key or "", result.warnings)
-        return [Accepted(kind, result.key or "", result.record or {}, raw.source_ref,
-                         raw.payload_sha256, reason, text=checked.text,
-                         sha256=checked.sha256)]
+        key, text, sha256, values, errors, warnings = checked or check(kind, data)
+        if key is None:
+            return self._reject(raw, kind, errors)
+        if warnings:
+            self._warn(kind, key, warnings)
+        return [Accepted(kind, key, None, raw.source_ref, raw.payload_sha256, reason,
+                         text=text, sha256=sha256, values=values)]
 
     def _accept_correction(self, raw: RawRecord) -> list[Accepted] | None:
         target = self._superseded(raw.supersedes_ref or "")
@@ -200,58 +203,61 @@ class Ingest:
         self.report.bad_payloads += 1
         self.report.note_error(bad.error_type, "", bad.url, bad.message)
 
-    def _warn(self, kind: str, key: str, warnings: list[schemas.Issue]) -> None:
+    def _warn(self, kind: str, key: str, warnings: list[dict[str, Any]]) -> None:
         self.store.record_findings(self.run_id, [
-            {"check_id": w.type, "severity": "warning", "kind": kind, "key": key,
-             "field": w.field, "message_en": w.message_en, "message_zh": w.message_zh}
+            {"check_id": w["type"], "severity": "warning", "kind": kind, "key": key,
+             "field": w["field"], "message_en": w["message_en"], "message_zh": w["message_zh"]}
             for w in warnings])
 
 
-@dataclass(slots=True)
-class Checked:
-    """A validated record; when valid, its plain (JSON-ready) form, canonical text and hash."""
+Checked = tuple[str | None, str | None, str | None, tuple[Any, ...] | None,
+                list[dict[str, Any]], list[dict[str, Any]]]
+"""One checked record: ``(key, canonical_json, sha256, column_values, errors, warnings)``.
 
-    validation: Validation
-    text: str | None = None
-    sha256: str | None = None
+``key`` is None when the record is rejected for its ``errors``. A plain tuple of plain
+values, because it crosses from the validation worker, and tuples pickle fastest."""
 
 
 def check(kind: str, data: dict[str, Any]) -> Checked:
-    """Validate one record and, when it is valid, prepare what the store writes."""
+    """Validate one record and, when it is valid, prepare everything the store writes."""
     validation = schemas.validate(kind, data)
+    warnings = [w.as_dict() for w in validation.warnings]
     if not validation.ok or validation.record is None:
-        return Checked(validation)
-    validation.record = jsonable(validation.record)
-    text = canonical_json(validation.record)
-    return Checked(validation, text, sha256_text(text))
+        return None, None, None, None, [e.as_dict() for e in validation.errors], warnings
+    plain = jsonable(validation.record)
+    text = canonical_json(plain)
+    return (validation.key or "", text, sha256_text(text), row_values(kind, plain), [],
+            warnings)
 
 
-def prevalidate(records: list[RawRecord]) -> list[Checked | None]:
-    """Validate and prepare a batch's records (pure: no store). Corrections and unknown
+def prevalidate(records: list[tuple[str, dict[str, Any]]]) -> list[Checked | None]:
+    """Check a batch's ``(kind, data)`` pairs (pure: no store). Corrections and unknown
     kinds get None: they are resolved against the store when the batch is written."""
-    return [check(r.kind, r.data) if r.kind in schemas.KINDS else None for r in records]
+    return [check(kind, data) if kind in schemas.KINDS else None for kind, data in records]
 
 
 class Prevalidator:
-    """Validates the next batch in a worker process while the current one is written.
+    """Validates the next batches in worker processes while the current one is written.
 
-    Marshmallow validation and SQLite writes each take about half of a record's cost, so
-    on two cores the pipeline runs them side by side. Batches smaller than
-    ``PARALLEL_MIN`` records, or ``GATEWAY_VALIDATION_WORKERS=0``, validate in-process.
+    Marshmallow validation costs about twice what the SQLite writes do, so the pipeline
+    validates in one worker per core (``GATEWAY_VALIDATION_WORKERS`` sets how many) and
+    writes in the calling process. Batches smaller than ``PARALLEL_MIN`` records, or
+    ``GATEWAY_VALIDATION_WORKERS=0``, validate in-process.
     """
 
     def __init__(self) -> None:
-        self.enabled = os.environ.get("GATEWAY_VALIDATION_WORKERS", "1") != "0"
+        self.workers = validation_workers()
+        self.depth = max(1, self.workers)  # batches in flight before the oldest is written
         self.pool: ProcessPoolExecutor | None = None
 
-    def submit(self, records: list[RawRecord]) -> Future[list[Checked | None]]:
-        if self.enabled and len(records) >= PARALLEL_MIN:
+    def submit(self, records: list[tuple[str, dict[str, Any]]]) -> Future[list[Checked | None]]:
+        if self.workers and len(records) >= PARALLEL_MIN:
             try:
                 if self.pool is None:
-                    self.pool = ProcessPoolExecutor(1, mp_context=_worker_context())
+                    self.pool = ProcessPoolExecutor(self.workers, mp_context=_worker_context())
                 return self.pool.submit(prevalidate, records)
             except (OSError, RuntimeError, BrokenProcessPool):
-                self.enabled = False  # no worker processes here: validate in-process
+                self.workers = 0  # no worker processes here: validate in-process
         done: Future[list[Checked | None]] = Future()
         done.set_result(prevalidate(records))
         return done
@@ -261,12 +267,24 @@ class Prevalidator:
         try:
             return future.result()
         except BrokenProcessPool:
-            self.enabled = False
+            self.workers = 0
             return None
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+
+
+def validation_workers() -> int:
+    """How many validation worker processes: ``GATEWAY_VALIDATION_WORKERS``, or one per
+    core (at most four); 0 validates in the pulling process."""
+    value = os.environ.get("GATEWAY_VALIDATION_WORKERS", "").strip()
+    if not value:
+        return min(4, os.cpu_count() or 1)
+    if not value.isdigit():
+        raise ValueError(f"GATEWAY_VALIDATION_WORKERS={value!r}: give a whole number of worker "
+                         "processes (0 validates in the pulling process)")
+    return int(value)
 
 
 def _worker_context() -> Any:
@@ -283,18 +301,16 @@ def consume(ingest: Ingest, items: Iterable[Any],
     Several small pages may share one transaction (up to ``BATCH_RECORDS`` records
     or ``COMMIT_INTERVAL_S`` seconds); the cursor committed is always that of the last
     page in it, so a crash replays at most the pages of one uncommitted transaction.
-    Batches are handed over in order: batch k is written while batch k+1 is validated.
+    Batches are written in order, each while the next ones are being validated.
     """
     prevalidator = Prevalidator()
-    pending: tuple[_Batch, Future[list[Checked | None]]] | None = None
+    pending: deque[tuple[_Batch, Future[list[Checked | None]]]] = deque()
     batch, last_commit = _Batch(), time.monotonic()
 
     def hand_over(ready: _Batch) -> None:
-        nonlocal pending
-        future = prevalidator.submit(ready.records)
-        if pending is not None:
-            _write(ingest, prevalidator, pending, progress)
-        pending = (ready, future)
+        pending.append((ready, prevalidator.submit(ready.kinds_and_data())))
+        while len(pending) > prevalidator.depth:
+            _write(ingest, prevalidator, pending.popleft(), progress)
 
     try:
         for item in items:
@@ -320,8 +336,8 @@ def consume(ingest: Ingest, items: Iterable[Any],
         # Keep everything received before a failure. A checkpoint covers everything yielded
         # before it, so its cursor may be saved with the partial page that followed it.
         try:
-            if pending is not None:
-                _write(ingest, prevalidator, pending, progress)
+            while pending:
+                _write(ingest, prevalidator, pending.popleft(), progress)
             ingest.flush(batch)
         finally:
             prevalidator.close()

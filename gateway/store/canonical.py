@@ -31,10 +31,13 @@ def jsonable(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                              default=json_default)
+
+
 def canonical_json(record: dict[str, Any]) -> str:
     """Sorted keys, no whitespace, UTF-8 text; decimals as strings, dates in ISO 8601."""
-    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=json_default)
+    return _CANONICAL.encode(record)
 
 
 def sha256_text(text: str) -> str:

@@ -23,13 +23,14 @@ class Accepted:
 
     kind: str
     key: str
-    record: dict[str, Any]
+    record: dict[str, Any] | None  # None when ``text``, ``sha256`` and ``values`` are given
     source_ref: str
     payload_sha256: str | None = None
     reason: str | None = None  # why a changed version supersedes the previous one
     retract: bool = False      # withdraw this key (a correction moved the record)
-    text: str | None = None    # the canonical JSON, when already computed (then ``record``
-    sha256: str | None = None  # must be its plain, JSON-ready form) and its hash
+    text: str | None = None    # the canonical JSON, when already computed,
+    sha256: str | None = None  # its hash,
+    values: tuple[Any, ...] | None = None  # and the current table's columns (row_values)
 
 
 @dataclass(slots=True)
@@ -55,9 +56,8 @@ class _KindWriter:
                        f" ON CONFLICT(_key) DO UPDATE SET {updates}")
         self.lookup = f'SELECT _key, _sha256, _version, _seq, _retracted FROM "{table}" WHERE _key IN '
 
-    def row(self, key: str, version: int, seq: int, sha: str, run_id: int, now: str,
-            retracted: bool, text: str, record: dict[str, Any]) -> tuple[Any, ...]:
-        """The current-table row; ``record`` is the jsonable form of the record."""
+    def values(self, record: dict[str, Any]) -> tuple[Any, ...]:
+        """The record's column values; ``record`` is its jsonable form."""
         values = [record.get(c) for c in self.columns]
         for i, value in enumerate(values):
             if type(value) is list or type(value) is dict:
@@ -67,13 +67,18 @@ class _KindWriter:
         for i in self.real:
             if values[i] is not None:
                 values[i] = float(values[i])
-        return (key, version, seq, sha, run_id, now, int(retracted), text, *values)
-
+        return tuple(values)
 
 
 @cache
 def _writer(kind: str) -> _KindWriter:
     return _KindWriter(kind)
+
+
+def row_values(kind: str, record: dict[str, Any]) -> tuple[Any, ...]:
+    """A record's columns in its kind's current table (``record`` in jsonable form).
+    Pure, so the validation worker can prepare them."""
+    return _writer(kind).values(record)
 
 
 def current_state(conn: sqlite3.Connection, kind: str,
@@ -106,12 +111,12 @@ def apply_records(conn: sqlite3.Connection, run_id: int, items: list[Accepted],
         state = current_state(conn, kind, (i.key for i in group))
         current_rows = []
         for item in group:
-            if item.text is not None and item.sha256 is not None:
-                plain, text, sha = item.record, item.text, item.sha256
-            else:
-                plain = jsonable(item.record)
+            text, sha, values = item.text, item.sha256, item.values
+            if text is None or sha is None or values is None:
+                plain = jsonable(item.record or {})
                 text = canonical_json(plain)
                 sha = sha256_text(text)
+                values = writer.values(plain)
             previous = state.get(item.key)
             op = _operation(item, sha, previous)
             if op is None:
@@ -122,8 +127,8 @@ def apply_records(conn: sqlite3.Connection, run_id: int, items: list[Accepted],
             reason = item.reason or _default_reason(op, item)
             log_rows.append((seq, kind, item.key, version, op, sha, run_id, now, supersedes,
                              reason, item.source_ref, item.payload_sha256, text))
-            current_rows.append(writer.row(item.key, version, seq, sha, run_id, now,
-                                           op == "retract", text, plain))
+            current_rows.append((item.key, version, seq, sha, run_id, now,
+                                 int(op == "retract"), text, *values))
             state[item.key] = (sha, version, seq, int(op == "retract"))
             outcome.new_versions += 1
             outcome.changed.append((kind, item.key, op))
