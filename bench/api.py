@@ -1,7 +1,7 @@
 """API benchmark: our API vs Datasette vs bare Flask+sqlite3, same query, same server.
 
     python bench/api.py [--rows 1000000] [--requests 4000] [--connections 16]
-                        [--threads 8] [--db PATH] [--json]
+                        [--workers CORES] [--threads 4] [--db PATH] [--json]
 
 One filtered, paged query — trades of one subject on one day, 100 per page, in natural
 key order — against a store of ``--rows`` synthetic trades (built once through the
@@ -13,8 +13,8 @@ store's writer, ``apply_records`` in big transactions, and reused from ``--db``)
                 ``?subject_code=S&trade_date=D&_size=100&_nocount=1&_shape=objects``;
   * flask     — a bare Flask view: one SELECT of the typed columns, ``jsonify``.
 
-All three run in their own process under waitress with the same thread count (Datasette
-through a small ASGI→WSGI bridge). The load generator (threads + http.client,
+All three run under gunicorn (``gateway serve``'s server) with the same processes and
+threads (Datasette through a2wsgi's ASGI→WSGI middleware). The load generator (threads + http.client,
 keep-alive, 127.0.0.1 only) sends a fixed number of requests with ``--connections``
 connections after a warm-up; the same random (subject, day) sequence goes to each.
 Trades per day stay constant as ``--rows`` grows (more rows = a longer history), so
@@ -136,71 +136,25 @@ def flask_app(db: Path) -> Any:
     return app
 
 
-class AsgiBridge:
-    """Run an ASGI app (Datasette) under a WSGI server: one event loop on a thread."""
-
-    def __init__(self, app: Any, startup: Any = None):
-        import asyncio
-
-        self.app, self.loop = app, asyncio.new_event_loop()
-        threading.Thread(target=self.loop.run_forever, daemon=True).start()
-        if startup is not None:
-            asyncio.run_coroutine_threadsafe(startup(), self.loop).result()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        import asyncio
-
-        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        out: dict[str, Any] = {"chunks": []}
-        future = asyncio.run_coroutine_threadsafe(self._call(environ, body, out), self.loop)
-        future.result()
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in out["headers"]]
-        start_response(f"{out['status']} X", headers)
-        return out["chunks"]
-
-    async def _call(self, environ: dict[str, Any], body: bytes, out: dict[str, Any]) -> None:
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-                 "method": environ["REQUEST_METHOD"], "scheme": "http",
-                 "path": environ.get("PATH_INFO", "/"), "root_path": "",
-                 "raw_path": environ.get("PATH_INFO", "/").encode("latin-1"),
-                 "query_string": environ.get("QUERY_STRING", "").encode("latin-1"),
-                 "headers": [(k[5:].replace("_", "-").lower().encode("latin-1"),
-                              v.encode("latin-1")) for k, v in environ.items()
-                             if k.startswith("HTTP_")],
-                 "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0)}
-        sent = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                out["status"], out["headers"] = message["status"], message.get("headers", [])
-            elif message["type"] == "http.response.body":
-                out["chunks"].append(message.get("body", b""))
-
-        await self.app(scope, receive, send)
-
-
 def datasette_app(db: Path, threads: int) -> Any:
+    import asyncio
+
+    from a2wsgi import ASGIMiddleware
     from datasette.app import Datasette
 
     ds = Datasette([str(db)], settings={"suggest_facets": False, "num_sql_threads": threads,
                                         "default_page_size": 100})
-    return AsgiBridge(ds.app(), ds.invoke_startup)
+    asyncio.run(ds.invoke_startup())
+    return ASGIMiddleware(ds.app())
 
 
-def serve(name: str, db: Path, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
+def serve(name: str, db: Path, port: int, workers: int, threads: int) -> None:
+    """Serve one of the three apps with gunicorn (``workers`` processes × ``threads``)."""
+    from gateway.web.server import run_gunicorn
 
-    app = {"api": lambda: api_app(db), "flask": lambda: flask_app(db),
-           "datasette": lambda: datasette_app(db, threads)}[name]()
-    waitress_serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True,
-                   connection_limit=200)
+    factory = {"api": lambda: api_app(db), "flask": lambda: flask_app(db),
+               "datasette": lambda: datasette_app(db, threads)}[name]
+    run_gunicorn(factory, "127.0.0.1", port, workers, threads)
 
 
 # the load generator -------------------------------------------------------------
@@ -218,10 +172,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(name: str, db: Path, threads: int) -> tuple[subprocess.Popen, int]:
+def start(name: str, db: Path, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     proc = subprocess.Popen([sys.executable, __file__, "--serve", name, "--db", str(db),
-                             "--port", str(port), "--threads", str(threads)],
+                             "--port", str(port), "--workers", str(workers),
+                             "--threads", str(threads)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -289,7 +244,7 @@ def load(port: int, paths: list[str], connections: int, headers: dict[str, str]
 
 def measure(name: str, db: Path, args: argparse.Namespace) -> dict[str, float]:
     print(f"  measuring {name} …", file=sys.stderr)
-    proc, port = start(name, db, args.threads)
+    proc, port = start(name, db, args.workers, args.threads)
     try:
         template = PATHS[name]
         headers = {"Authorization": f"Bearer {PARTNER_TOKEN}"} if name == "api" else {}
@@ -313,14 +268,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--warmup", type=int, default=None)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server processes, the same for the three (default: one per core)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
     parser.add_argument("--db", type=Path)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--serve", choices=sorted(PATHS), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.db, args.port, args.threads)
+        serve(args.serve, args.db, args.port, args.workers, args.threads)
         return
     args.warmup = min(200, args.requests // 5) if args.warmup is None else args.warmup
     db = args.db or REPO / "var" / "bench" / f"api-{args.rows}.db"
@@ -332,7 +289,7 @@ def main() -> None:
 
 def report(args: argparse.Namespace, results: dict[str, dict[str, float]]) -> None:
     print(f"{args.rows:,} trades, {args.requests:,} requests, {args.connections} connections, "
-          f"waitress ×{args.threads} threads each (pid {os.getpid()})")
+          f"gunicorn ×{args.workers} processes ×{args.threads} threads each")
     for name, figures in results.items():
         print(f"  {name:<10} {figures['rps']:>8.1f} req/s   p50 {figures['p50_ms']:>7.2f} ms"
               f"   p99 {figures['p99_ms']:>7.2f} ms")
@@ -341,7 +298,8 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, float]]) -> No
                "flask_rps": fl, "ratio_to_datasette": round(api / ds, 2),
                "ratio_to_flask": round(api / fl, 2), "api_p99_ms": results["api"]["p99_ms"],
                "api_p50_ms": results["api"]["p50_ms"], "connections": args.connections,
-               "threads": args.threads, "requests": args.requests}
+               "workers": args.workers, "threads": args.threads,
+               "requests": args.requests}
     print(f"  API / Datasette {summary['ratio_to_datasette']:.2f} (target ≥ 1.5), "
           f"API / Flask {summary['ratio_to_flask']:.2f} (target ≥ 0.8), "
           f"API p99 {summary['api_p99_ms']} ms (target < 50)")

@@ -12,15 +12,19 @@ Each runs in its own forked process so that peak RSS belongs to it (the pipeline
 validation workers are reported apart, as worker_peak_rss_mb). ``--rss-check``
 also runs the pipeline at a tenth of the records to compare memory (target: RSS at N ≤
 1.2 × RSS at N/10). ``--http`` adds an end-to-end run: pull the trades over HTTP from
-the simulated exchange into the store.
+the simulated exchange (``python -m publishers.simulated``, in its own process) into a store.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,7 @@ from publishers.base import Checkpoint, Payload, RawRecord
 
 SUBJECTS = ("CEA", "CEA21", "CEA22", "CEA23", "CEA24")
 BATCH = 1000
+PAGE = 1000  # trades per page the exchange serves in the end-to-end run
 
 
 def trade(i: int) -> dict[str, Any]:
@@ -99,15 +104,34 @@ def run_sqlite(n: int, directory: str) -> dict[str, Any]:
 def run_http(n: int, directory: str) -> dict[str, Any]:
     from gateway.pulls import pull
     from gateway.settings import PublisherSettings
-    from publishers.simulated import SimulatedSystems
 
-    with SimulatedSystems(seed=7, trades=n) as sim:
+    with simulated_exchange(n) as url:
         store = Store(Path(directory) / "http.db")
-        settings = PublisherSettings("exchange", "exchange", sim.urls["exchange"],
-                                     options={"streams": ["trades"], "page_size": 1000})
+        settings = PublisherSettings("exchange", "exchange", url,
+                                     options={"streams": ["trades"], "page_size": PAGE})
         seconds, report = timed(lambda: pull(store, settings))
         store.close()
     return {"seconds": seconds, "records": report.fetched, "accepted": report.accepted}
+
+
+@contextmanager
+def simulated_exchange(trades: int) -> Iterator[str]:
+    """The simulated systems in a process of their own (as the real ones are on other
+    machines), so that serving does not share the pull's interpreter, holding their
+    trade pages ready (as a real exchange holds its trades), so that what is timed is
+    the pull and not the generation of the data; yields the exchange's URL."""
+    process = subprocess.Popen([sys.executable, "-m", "publishers.simulated", "--seed", "7",
+                                "--trades", str(trades), "--hold-trade-pages", str(PAGE)],
+                               stdout=subprocess.PIPE, text=True,
+                               cwd=Path(__file__).resolve().parents[1])
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        if not line:
+            raise RuntimeError("the simulated systems did not start")
+        yield json.loads(line)["exchange"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def main() -> None:

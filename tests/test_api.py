@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -198,12 +203,49 @@ def test_gateway_serve_and_token_commands(tmp_path):
     assert 'tier = "agency"' in made.stdout and "sha256" in made.stdout
     helped = subprocess.run([sys.executable, "-m", "gateway.cli", "serve", "--help"],
                             capture_output=True, text=True, cwd=REPO, check=True)
-    assert "--port" in helped.stdout and "waitress" in helped.stdout
+    assert "--port" in helped.stdout and "--workers" in helped.stdout
+    assert "gunicorn" in helped.stdout
+
+
+def test_gateway_serve_runs_worker_processes_and_stops_cleanly(tmp_path):
+    build_store(tmp_path / "gateway.db").close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "gateway.cli", "serve", "--port", str(port),
+                               "--workers", "2", "--threads", "2"], cwd=REPO,
+                              env={**os.environ, "GATEWAY_DATA_DIR": str(tmp_path)},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        page = _get_when_up(f"http://127.0.0.1:{port}/api/v1/entity?limit=5", server)
+        assert len(page["data"]) == 1 and page["meta"]["tier"] == "public"
+        workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(workers) == 2, "two pre-forked worker processes"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=30)
+    assert server.returncode == 0, stderr[-2000:]
+    assert f"on http://127.0.0.1:{port}/api/v1/ (2 processes × 2 threads" in stderr
+
+
+def _get_when_up(url: str, server: subprocess.Popen, seconds: float = 30) -> dict:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return json.load(response)
+        except urllib.error.HTTPError:
+            raise
+        except OSError:  # not listening yet
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def test_bench_runs_and_prints_its_json_line(tmp_path):
     done = subprocess.run([sys.executable, str(REPO / "bench" / "api.py"), "--rows", "2000",
-                           "--requests", "50", "--connections", "4", "--threads", "2",
+                           "--requests", "50", "--connections", "4", "--workers", "1",
+                           "--threads", "2",
                            "--db", str(tmp_path / "bench.db"), "--json"],
                           capture_output=True, text=True, cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -227,6 +227,26 @@ def test_trades_envelope_and_paging(sim, trades):
     assert ids[0].startswith("T20210716")
 
 
+def test_held_trade_pages_are_the_pages_generated_and_faults_still_apply(trades):
+    twin = SimulatedSystems(seed=7, trades=TRADES, tokens=TOKENS)
+    twin.world = World(twin.config)  # its own book: holding pages must not leak to `sim`
+    with twin:
+        assert twin.hold_trade_pages(1000) == 6  # 5,001 records in pages of 1,000
+        held, after = [], ""
+        while True:
+            data = get(twin, "exchange", "/trades", after=after, limit=1000).json()["data"]
+            held += data["list"]
+            if not data["hasMore"]:
+                break
+            after = data["nextAfter"]
+        assert held == trades
+        twin.inject("exchange", "duplicate_seq", times=1, path="/trades")
+        doubled = get(twin, "exchange", "/trades", limit=1000).json()["data"]["list"]
+        assert len(doubled) == 1001 and doubled[1:] != trades[:1000]
+        again = get(twin, "exchange", "/trades", limit=1000).json()["data"]["list"]
+        assert again == trades[:1000], "the fault changed the answer, not the held page"
+
+
 def test_trades_respect_price_bands_and_sizes(sim, trades, market):
     bad = {d["where"]["tradeId"] for d in sim.known_defects() if d["system"] == "exchange" and "tradeId" in d["where"]}
     quote = {(r["tradeDate"], r["subjectCode"]): r for r in market}

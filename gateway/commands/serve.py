@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from typing import Any
 
 import click
+
+DEFAULT_WORKERS = min(8, os.cpu_count() or 1)  # gunicorn processes
+DEFAULT_THREADS = 4                            # threads per process
 
 TIERS = ("partner", "agency")
 
@@ -19,15 +23,17 @@ def register(cli: click.Group) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to bind.")
-@click.option("--threads", default=8, show_default=True, type=int,
-              help="Worker threads (waitress).")
+@click.option("--workers", default=DEFAULT_WORKERS, show_default=True, type=click.IntRange(1),
+              help="Server processes (gunicorn; default: one per core, at most 8).")
+@click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=click.IntRange(1),
+              help="Threads per server process.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
               help="Store to serve (default: DATA_DIR/gateway.db).")
 @click.option("--no-rate-limit", is_flag=True, help="Turn rate limits off (benchmarks).")
 @click.pass_obj
-def serve_command(obj: Any, host: str, port: int, threads: int, db_path: str | None,
-                  no_rate_limit: bool) -> None:
-    """Serve the partner API, OpenAPI docs and linked-data URIs (waitress).
+def serve_command(obj: Any, host: str, port: int, workers: int, threads: int,
+                  db_path: str | None, no_rate_limit: bool) -> None:
+    """Serve the partner API, OpenAPI docs and linked-data URIs (gunicorn).
 
     提供合作方接口、OpenAPI 文档与关联数据 URI。
     """
@@ -35,8 +41,9 @@ def serve_command(obj: Any, host: str, port: int, threads: int, db_path: str | N
 
     settings = _settings(obj.settings, no_rate_limit)
     click.echo(f"serving {db_path or settings.db_path} on http://{host}:{port}/api/v1/ "
-               f"({threads} threads; docs at /api/v1/docs); Ctrl-C to stop", err=True)
-    serve(settings, host, port, threads, db_path)
+               f"({workers} processes × {threads} threads; docs at /api/v1/docs); Ctrl-C to stop",
+               err=True)
+    serve(settings, host, port, threads, db_path, workers)
 
 
 def _settings(settings: Any, no_rate_limit: bool) -> Any:

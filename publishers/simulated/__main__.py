@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--units", type=int, default=None, help="units listed for 2025 (default 3378)")
     p.add_argument("--parameter-units", type=int, default=None, help="units with monthly deposits (default 16)")
     p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--hold-trade-pages", type=int, default=None, metavar="LIMIT",
+                   help="generate the trade pages of this size before listening and serve them "
+                        "from memory (for benchmarks of the puller)")
     for system in SYSTEMS:
         p.add_argument(f"--{system}-port", type=int, default=0)
         p.add_argument(f"--token-{system}", default=None, help=f"bearer token the {system} requires")
@@ -40,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with sim:
+        if args.hold_trade_pages:
+            sim.hold_trade_pages(args.hold_trade_pages)
         print(json.dumps(sim.urls), flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()

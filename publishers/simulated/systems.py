@@ -64,6 +64,12 @@ class SimulatedSystems:
             raise RuntimeError("the simulated systems are not running; call start() first")
         return self._servers[system]
 
+    def hold_trade_pages(self, limit: int) -> int:
+        """Generate the exchange's trade pages of ``limit`` now and serve them from memory."""
+        if self.world is None:
+            raise RuntimeError("the simulated systems are not running; call start() first")
+        return self.world.trades.hold_pages(limit)
+
     @property
     def urls(self) -> dict[str, str]:
         """Base URL of each system."""
