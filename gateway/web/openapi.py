@@ -4,7 +4,9 @@ Record schemas for the documentation are derived from each kind's disclosure sch
 every field keeps its bilingual label, unit, code list and tier (``x-tier``); decimals
 are documented as strings, since that is how they are served. Query-argument schemas
 carry the kind's filters and sort keys. :func:`finalize` adds what apispec cannot know:
-the problem+json error responses, CSV alternatives and the bearer security scheme.
+the problem+json error responses, CSV alternatives, the bearer security scheme, and the
+OpenAPI links from each kind's list to its records and their history (so clients, and
+schemathesis's stateful tests, can follow a list item to its record).
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from webargs.fields import DelimitedList
 
 from . import problems
-from .kinds import Filter, KindSpec, _schema_fields
+from .kinds import Filter, KindSpec, _schema_fields, all_specs
 from .kinds import spec as spec_of
 from .query import DEFAULT_LIMIT, MAX_LIMIT
 
 MAX_INT = 2**63 - 1
+PREFIX = "/api/v1"  # the records blueprint's url_prefix (gateway.web.api)
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 ERRORS = {
     "400": ("Invalid parameters", "参数无效"),
@@ -253,6 +256,7 @@ def finalize(spec: dict[str, Any]) -> dict[str, Any]:
             if method != "get":
                 continue
             _finish_operation(path, operation)
+    add_links(spec)
     return spec
 
 
@@ -265,3 +269,44 @@ def _finish_operation(path: str, operation: dict[str, Any]) -> None:
     if operation.pop("x-csv", False) or "csv" in operation.get("tags", []):
         ok = responses.get("200", {}).get("content", {})
         ok["text/csv"] = {"schema": {"type": "string"}}
+
+
+def _pointer(*parts: str) -> str:
+    """A JSON pointer (RFC 6901) to ``parts``."""
+    return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def add_links(spec: dict[str, Any]) -> None:
+    """operationIds for each kind's list, item and history, and the links between them.
+
+    From a list page (200) to the first item's record and its history, the path
+    parameters taken from that item's natural-key fields; from a record (200) to its
+    history, with the same path parameters. The list's ``links.next`` is a whole URL, not
+    a value a link expression can pass as ``after``, so paging is not linked.
+    """
+    paths = spec.get("paths", {})
+    for kind_spec in all_specs():
+        kind, keys = kind_spec.kind, kind_spec.key_fields
+        list_path = f"{PREFIX}/{kind}"
+        item_path = f"{list_path}/" + "/".join(f"{{{k}}}" for k in keys)
+        ops = {role: paths.get(path, {}).get("get")
+               for role, path in (("list", list_path), ("item", item_path),
+                                  ("history", f"{item_path}/history"))}
+        if any(op is None for op in ops.values()):
+            continue
+        ids = {role: op.setdefault("operationId", f"{kind}_{role}") for role, op in ops.items()}
+        first = {k: f"$response.body#{_pointer('data', '0', k)}" for k in keys}
+        same = {k: f"$request.path.{k}" for k in keys}
+        _link(ops["list"], "item", ids["item"], first,
+              f"The first {kind} record on this page, by its natural key")
+        _link(ops["list"], "history", ids["history"], first,
+              f"Every version of the first {kind} record on this page")
+        _link(ops["item"], "history", ids["history"], same,
+              f"Every version of this {kind} record")
+
+
+def _link(operation: dict[str, Any], name: str, target: str, parameters: dict[str, str],
+          description: str) -> None:
+    ok = operation.setdefault("responses", {}).setdefault("200", {"description": "OK"})
+    ok.setdefault("links", {})[name] = {"operationId": target, "parameters": parameters,
+                                        "description": description}
