@@ -9,10 +9,11 @@ Measures, on the same deterministic trade records:
   * validator     — marshmallow alone (``TradeSchema().load`` on each record);
   * sqlite        — raw ``executemany`` of the same rows into a bare table, one transaction.
 Each runs in its own forked process so that peak RSS belongs to it (the pipeline's
-validation workers are reported apart, as worker_peak_rss_mb). ``--rss-check``
-also runs the pipeline at a tenth of the records to compare memory (target: RSS at N ≤
-1.2 × RSS at N/10). ``--http`` adds an end-to-end run: pull the trades over HTTP from
-the simulated exchange (``python -m publishers.simulated``, in its own process) into a store.
+validation workers are reported apart, as worker_peak_rss_mb). ``--rss-check`` also
+runs the pipeline (and the end-to-end run, when given) at a tenth of the records to
+compare memory (target: RSS at N ≤ 1.2 × RSS at N/10). ``--http`` adds an end-to-end
+run: pull the trades over HTTP from the simulated exchange (``python -m
+publishers.simulated``, in its own process) into a store.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def run_http(n: int, directory: str) -> dict[str, Any]:
     from gateway.settings import PublisherSettings
 
     with simulated_exchange(n) as url:
-        store = Store(Path(directory) / "http.db")
+        store = Store(Path(directory) / f"http-{n}.db")
         settings = PublisherSettings("exchange", "exchange", url,
                                      options={"streams": ["trades"], "page_size": PAGE})
         seconds, report = timed(lambda: pull(store, settings))
@@ -172,6 +173,10 @@ def main() -> None:
             figures["http_ratio_to_validator"] = round(figures["http_per_s"]
                                                        / figures["validator_per_s"], 3)
             figures["http_peak_rss_mb"] = http["peak_rss_mb"]
+            if args.rss_check:
+                small = in_child(run_http, max(1, n // 10), directory)
+                figures["http_peak_rss_mb_at_tenth"] = small["peak_rss_mb"]
+                figures["http_rss_ratio"] = round(http["peak_rss_mb"] / small["peak_rss_mb"], 3)
     emit(figures, args.json)
 
 
