@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from types import TracebackType
 
 from .apps.exchange import ExchangeApp
@@ -68,7 +69,9 @@ class SimulatedSystems:
         """Generate the exchange's trade pages of ``limit`` now and serve them from memory."""
         if self.world is None:
             raise RuntimeError("the simulated systems are not running; call start() first")
-        return self.world.trades.hold_pages(limit)
+        pages = self.world.trades.hold_pages(limit)
+        gc.freeze()  # millions of held dicts: keep them out of every later collection
+        return pages
 
     @property
     def urls(self) -> dict[str, str]:
