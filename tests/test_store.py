@@ -32,6 +32,17 @@ def test_store_is_a_wal_sqlite_file(store):
     assert mode == "wal" and store.path.exists()
 
 
+def test_the_writer_keeps_a_bounded_page_cache_and_readers_the_default(store):
+    from gateway.store.db import WRITER_CACHE_KIB
+
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -WRITER_CACHE_KIB
+    reader = Store(store.path, readonly=True)
+    try:
+        assert reader.conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
+    finally:
+        reader.close()
+
+
 def test_identical_redelivery_adds_nothing(store):
     first = apply(store, [accepted("trade")])
     again = apply(store, [accepted("trade")])
