@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from .ddl import SCHEMA_VERSION, all_ddl
+import schemas
+
+from .ddl import SCHEMA_VERSION, all_ddl, current_indexes, current_table
 
 # The writer's page cache. SQLite's default (2 MB) is smaller than the indexes keyed by
 # values that arrive in no order (a trade's buyer and seller USCC): past a few hundred
@@ -44,9 +46,22 @@ def _create(conn: sqlite3.Connection) -> None:
     try:
         for statement in all_ddl():
             conn.execute(statement)
+        _drop_stale_indexes(conn)
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                      (str(SCHEMA_VERSION),))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def _drop_stale_indexes(conn: sqlite3.Connection) -> None:
+    """Drop the current-table indexes an earlier schema version made and this one does
+    not (they would only slow every insert down)."""
+    for kind in schemas.KINDS:
+        wanted = current_indexes(kind)
+        found = conn.execute("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name=? "
+                             "AND sql IS NOT NULL", (current_table(kind),)).fetchall()
+        for (name,) in found:
+            if name not in wanted:
+                conn.execute(f'DROP INDEX "{name}"')

@@ -10,7 +10,7 @@ from typing import Any
 
 import schemas
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: every current-table index ends with _key
 
 CORE_DDL = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
@@ -71,7 +71,8 @@ CREATE TRIGGER IF NOT EXISTS raw_payloads_immutable_delete BEFORE DELETE ON raw_
 _SQL_TYPES = {"Quantity": "INTEGER", "Year": "INTEGER", "Integer": "INTEGER",
               "Boolean": "INTEGER", "DecimalValue": "REAL", "Money": "REAL"}
 
-# Columns the API filters or sorts on, per kind (besides the primary key).
+# Columns the API filters or sorts on, per kind (besides the primary key). Each index
+# also ends with ``_key`` (see :func:`index_columns`).
 INDEXES: dict[str, list[tuple[str, ...]]] = {
     "entity": [("uscc",), ("list_year", "sector"), ("province_code",)],
     "emission_report": [("uscc",), ("year",), ("province_code",), ("industry_code",)],
@@ -115,11 +116,22 @@ def current_table_ddl(kind: str) -> list[str]:
         f"NULL, _seq INTEGER NOT NULL, _sha256 TEXT NOT NULL, _run_id INTEGER NOT NULL,\n"
         f"  _updated_at TEXT NOT NULL, _retracted INTEGER NOT NULL DEFAULT 0, _record TEXT NOT "
         f"NULL,\n  {body})"]
-    for columns in INDEXES.get(kind, []):
-        name = f"{table}_{'_'.join(c.strip('_') for c in columns)}"
+    for name, columns in current_indexes(kind).items():
         cols_sql = ", ".join(f'"{c}"' for c in columns)
         statements.append(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({cols_sql})')
     return statements
+
+
+def current_indexes(kind: str) -> dict[str, tuple[str, ...]]:
+    """The indexes of a kind's current table, by name: its ``INDEXES``, each followed by
+    ``_key``. Lists are in key order by default, so a filtered list walks its index in
+    key order and stops at the page limit, instead of sorting every matching row (which
+    grows with the store: all the trades of one buyer, say)."""
+    found = {}
+    for columns in INDEXES.get(kind, []):
+        full = (*columns, "_key")
+        found[f"{current_table(kind)}_{'_'.join(c.strip('_') for c in full)}"] = full
+    return found
 
 
 def all_ddl() -> list[str]:
