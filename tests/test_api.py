@@ -257,7 +257,7 @@ def test_bench_runs_and_prints_its_json_line(tmp_path):
 
 @pytest.mark.parametrize("kind, params", [
     ("trade", {"subject_code": ["CEA"], "trade_date": "2024-03-15"}),
-    ("trade", {"buy_uscc": None}),
+    ("trade", {"trade_date": "2024-03-15"}),
     ("entity", {"province_code": ["42"]}),
     ("pledge", {"pledgor_uscc": None}),
 ])
