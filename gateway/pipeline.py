@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -272,7 +273,8 @@ class Prevalidator:
             try:
                 if self.pool is None:
                     self.pool = ProcessPoolExecutor(self.workers, mp_context=_worker_context(),
-                                                    initializer=gc.freeze)
+                                                    initializer=_start_worker,
+                                                    initargs=(os.getpid(),))
                 return self.pool.submit(prevalidate, records)
             except (OSError, RuntimeError, BrokenProcessPool):
                 self.workers = 0  # no worker processes here: validate in-process
@@ -311,6 +313,22 @@ def _worker_context() -> Any:
     runs pure-Python validation; it never touches the store's connection. It freezes what
     it inherits, so its collections never scan (nor copy) the parent's objects."""
     return get_context("fork")
+
+
+def _start_worker(parent: int) -> None:
+    """Set up a validation worker: freeze what it inherits out of garbage collection, and
+    watch its parent. A pull that is killed (SIGKILL, OOM) cannot shut its pool down, and
+    a forked worker holds both ends of its call queue, so it would wait for work forever;
+    the watch ends it within a second of its parent's death instead."""
+    gc.freeze()
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), name="parent-watch",
+                     daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int, interval_s: float = 0.5) -> None:
+    while os.getppid() == parent:
+        time.sleep(interval_s)
+    os._exit(1)
 
 
 def consume(ingest: Ingest, items: Iterable[Any],

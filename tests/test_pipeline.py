@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -210,3 +216,51 @@ def test_a_finding_closes_when_the_data_no_longer_shows_it(store):
     assert store.findings_summary() == []
     (closed,) = store.query("SELECT * FROM findings WHERE check_id='surrender-unit-not-listed'")
     assert closed["resolved_at"] and closed["resolved_run_id"] == 2
+
+
+WORKERS_THEN_WAIT = """
+import sys, time
+from gateway.pipeline import PARALLEL_MIN, Prevalidator
+validator = Prevalidator()
+validator.result(validator.submit([("trade", {})] * PARALLEL_MIN))  # the pool is up
+print("ready", flush=True)
+time.sleep(120)
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_validation_workers_end_when_their_pull_is_killed():
+    env = {**os.environ, "GATEWAY_VALIDATION_WORKERS": "2"}
+    child = subprocess.Popen([sys.executable, "-c", WORKERS_THEN_WAIT], env=env,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        workers = _children(child.pid)
+        assert len(workers) >= 2  # the pool's workers (and its resource tracker, if any)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _running(w)], "validation workers outlived their pull"
