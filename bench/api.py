@@ -2,6 +2,8 @@
 
     python bench/api.py [--rows 1000000] [--requests 4000] [--rounds 4]
                         [--connections 16] [--workers CORES] [--threads 4]
+                        [--load auto|wrk|python] [--round-seconds 5]
+                        [--scale-rows 10000000]
                         [--db PATH] [--json]
 
 One filtered, paged query — trades of one subject on one day, 100 per page, in natural
@@ -15,16 +17,24 @@ store's writer, ``apply_records`` in big transactions, and reused from ``--db``)
   * flask     — a bare Flask view: one SELECT of the typed columns, ``jsonify``.
 
 All three run under gunicorn (``gateway serve``'s server) with the same processes and
-threads (Datasette through a2wsgi's ASGI→WSGI middleware). The load generator (threads + http.client,
-keep-alive, 127.0.0.1 only) sends a fixed number of requests with ``--connections``
-connections after a warm-up; the same random (subject, day) sequence goes to each. The
+threads (Datasette through a2wsgi's ASGI→WSGI middleware). The load generator sends a
+fixed number of requests over ``--connections`` keep-alive connections to 127.0.0.1 after
+a warm-up; the same random (subject, day) sequence goes to each. It is wrk (``apt-get
+install wrk``): each round runs ``--round-seconds``, cycling through that round's share of
+the sequence (``bench/wrk_paths.lua``), and hands back its whole latency histogram, so
+the rounds merge exactly. Where wrk is missing, or with ``--load python``, Python threads
+with http.client send each round's share once — they share the two cores and the GIL
+with what they measure, so their latencies include the client's own queueing. The JSON
+line says which was used. The
 three servers run side by side and are loaded in turns, ``--rounds`` rounds in rotating
 order, so that the machine's slow spells are shared out rather than landing on one.
 Before any server starts, every query of that sequence is run once straight through
 sqlite3, so the OS page cache holds what the run reads and the server measured first
 does not pay the others' disk reads (at 10M rows the file is ~12 GB).
 Trades per day stay constant as ``--rows`` grows (more rows = a longer history), so
-10× rows should cost ≤ 1.3× latency. Prints req/s, p50/p99 and the ratios; with
+10× rows should cost ≤ 1.3× latency: ``--scale-rows 10000000`` serves the API over a
+second store of that size too, loaded in the same rounds, and reports both latencies and
+their ratio. Prints req/s, p50/p99 and the ratios; with
 ``--json`` the last line is one JSON object.
 """
 
@@ -36,11 +46,13 @@ import http.client
 import json
 import os
 import random
+import shutil
 import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from decimal import Decimal
@@ -236,9 +248,10 @@ def requests_for(rows: int, count: int, seed: int = 1) -> list[tuple[str, str]]:
             for _ in range(count)]
 
 
-def load(port: int, paths: list[str], connections: int, headers: dict[str, str]
-         ) -> tuple[float, list[float]]:
-    """Send every path once over ``connections`` keep-alive connections."""
+def load_python(port: int, paths: list[str], connections: int, headers: dict[str, str],
+                seconds: float) -> tuple[float, list[float]]:
+    """Send every path once over ``connections`` keep-alive connections (threads);
+    ``seconds`` is wrk's and is not used here."""
     latencies: list[float] = []
     errors: list[str] = []
     lock, cursor = threading.Lock(), iter(paths)
@@ -279,30 +292,82 @@ def load(port: int, paths: list[str], connections: int, headers: dict[str, str]
     return time.perf_counter() - began, latencies
 
 
-def measure(db: Path, args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    """Serve the three apps at once and load them in turns: ``--rounds`` rounds, each
-    sending every app its share of the requests, the order rotating each round, so that
-    a slow spell of a shared machine falls on all three alike."""
-    names = ("api", "datasette", "flask")
-    print("  starting the servers …", file=sys.stderr)
-    servers = {name: start(name, db, args.workers, args.threads) for name in names}
+WRK_SCRIPT = Path(__file__).with_name("wrk_paths.lua")
+
+
+def load_wrk(port: int, paths: list[str], connections: int, headers: dict[str, str],
+             seconds: float) -> tuple[float, list[float]]:
+    """Cycle through the paths with wrk for ``seconds`` (one thread, ``connections``
+    connections); the latencies come from its histogram, in seconds."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("\n".join(paths) + "\n")
     try:
-        sequence = requests_for(args.rows, args.requests + args.warmup)
-        paths = {name: [PATHS[name].format(s=s, d=d, db=db.stem) for s, d in sequence]
-                 for name in names}
+        command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s",
+                   "--timeout", "60s", "-s", str(WRK_SCRIPT)]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
+        done = subprocess.run([*command, f"http://127.0.0.1:{port}"], capture_output=True,
+                              text=True, env={**os.environ, "WRK_PATHS": listing.name},
+                              timeout=seconds + 120)
+    finally:
+        os.unlink(listing.name)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr[-500:]}")
+    result = json.loads(lines[-1])
+    if result["status_errors"] or result["socket_errors"]:
+        raise RuntimeError(f"wrk saw {result['status_errors']} non-2xx answers and "
+                           f"{result['socket_errors']} socket errors")
+    latencies = [us / 1e6 for us, count in result["latency"] for _ in range(count)]
+    return result["duration_us"] / 1e6, latencies
+
+
+LOADERS = {"wrk": load_wrk, "python": load_python}
+
+
+def loader_name(choice: str) -> str:
+    if choice == "auto":
+        return "wrk" if shutil.which("wrk") else "python"
+    if choice == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("--load wrk: wrk is not installed (apt-get install wrk)")
+    return choice
+
+
+def measure(db: Path, args: argparse.Namespace,
+            scale_db: Path | None = None) -> dict[str, dict[str, float]]:
+    """Serve the apps at once and load them in turns: ``--rounds`` rounds, each sending
+    every app its share of the requests, the order rotating each round, so that a slow
+    spell of a shared machine falls on all alike. With ``scale_db``, a fourth server runs
+    the API over that larger store (``api_scale``)."""
+    targets = {name: (name, db, args.rows) for name in ("api", "datasette", "flask")}
+    if scale_db is not None:
+        targets["api_scale"] = ("api", scale_db, args.scale_rows)
+    names = list(targets)
+    load = LOADERS[args.load]
+    print(f"  starting the servers ({args.load} loads them) …", file=sys.stderr)
+    servers = {}
+    try:
+        for label, (name, path, _) in targets.items():
+            servers[label] = start(name, path, args.workers, args.threads)
+        paths = {label: [PATHS[name].format(s=s, d=d, db=path.stem)
+                         for s, d in requests_for(rows, args.requests + args.warmup)]
+                 for label, (name, path, rows) in targets.items()}
+        headers = {label: HEADERS[name] for label, (name, _, _) in targets.items()}
         elapsed = dict.fromkeys(names, 0.0)
         latencies: dict[str, list[float]] = {name: [] for name in names}
-        for name in names:
-            load(servers[name][1], paths[name][: args.warmup], args.connections, HEADERS[name])
+        for label in names:
+            load(servers[label][1], paths[label][: args.warmup], args.connections,
+                 headers[label], 2)
         share = -(-args.requests // args.rounds)
         for turn in range(args.rounds):
             chunk = slice(args.warmup + turn * share, args.warmup + (turn + 1) * share)
             print(f"  round {turn + 1}/{args.rounds} …", file=sys.stderr)
-            for name in names[turn % 3:] + names[: turn % 3]:
-                seconds, times = load(servers[name][1], paths[name][chunk], args.connections,
-                                      HEADERS[name])
-                elapsed[name] += seconds
-                latencies[name].extend(times)
+            shift = turn % len(names)
+            for label in names[shift:] + names[:shift]:
+                seconds, times = load(servers[label][1], paths[label][chunk],
+                                      args.connections, headers[label], args.round_seconds)
+                elapsed[label] += seconds
+                latencies[label].extend(times)
     finally:
         for proc, _ in servers.values():
             proc.terminate()
@@ -329,6 +394,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="server processes, the same for the three (default: one per core)")
     parser.add_argument("--threads", type=int, default=4, help="threads per server process")
+    parser.add_argument("--load", choices=("auto", "wrk", "python"), default="auto",
+                        help="load generator: wrk if installed (auto), or Python threads")
+    parser.add_argument("--round-seconds", type=float, default=5,
+                        help="with wrk: how long each round loads each server (default 5)")
+    parser.add_argument("--scale-rows", type=int, default=None,
+                        help="also serve the API over a store of this many trades, in the "
+                             "same rounds, and report the latency ratio (e.g. 10000000)")
     parser.add_argument("--db", type=Path)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--serve", choices=sorted(PATHS), help=argparse.SUPPRESS)
@@ -338,17 +410,25 @@ def main() -> None:
         serve(args.serve, args.db, args.port, args.workers, args.threads)
         return
     args.warmup = min(200, args.requests // 5) if args.warmup is None else args.warmup
+    args.load = loader_name(args.load)
     db = args.db or REPO / "var" / "bench" / f"api-{args.rows}.db"
     db.parent.mkdir(parents=True, exist_ok=True)
     ensure_store(db, args.rows)
     prime_page_cache(db, requests_for(args.rows, args.requests + args.warmup))
-    results = measure(db, args)
+    scale_db = None
+    if args.scale_rows:
+        scale_db = db.with_name(f"api-{args.scale_rows}.db")
+        ensure_store(scale_db, args.scale_rows)
+        prime_page_cache(scale_db, requests_for(args.scale_rows, args.requests + args.warmup))
+    results = measure(db, args, scale_db)
     report(args, results)
 
 
 def report(args: argparse.Namespace, results: dict[str, dict[str, float]]) -> None:
-    print(f"{args.rows:,} trades, {args.requests:,} requests, {args.connections} connections, "
-          f"gunicorn ×{args.workers} processes ×{args.threads} threads each")
+    sent = (f"{args.rounds} rounds × {args.round_seconds:g} s" if args.load == "wrk"
+            else f"{args.requests:,} requests")
+    print(f"{args.rows:,} trades, {sent}, {args.connections} connections "
+          f"({args.load}), gunicorn ×{args.workers} processes ×{args.threads} threads each")
     for name, figures in results.items():
         print(f"  {name:<10} {figures['rps']:>8.1f} req/s   p50 {figures['p50_ms']:>7.2f} ms"
               f"   p99 {figures['p99_ms']:>7.2f} ms")
@@ -358,10 +438,21 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, float]]) -> No
                "ratio_to_flask": round(api / fl, 2), "api_p99_ms": results["api"]["p99_ms"],
                "api_p50_ms": results["api"]["p50_ms"], "connections": args.connections,
                "workers": args.workers, "threads": args.threads,
-               "requests": args.requests, "rounds": args.rounds}
+               "requests": args.requests, "rounds": args.rounds, "load": args.load}
+    if "api_scale" in results:
+        scale = results["api_scale"]
+        summary |= {"scale_rows": args.scale_rows, "scale_api_p50_ms": scale["p50_ms"],
+                    "scale_api_p99_ms": scale["p99_ms"],
+                    "scale_latency_ratio_p50": round(scale["p50_ms"] / results["api"]["p50_ms"], 2),
+                    "scale_latency_ratio_p99": round(scale["p99_ms"] / results["api"]["p99_ms"], 2)}
     print(f"  API / Datasette {summary['ratio_to_datasette']:.2f} (target ≥ 1.5), "
           f"API / Flask {summary['ratio_to_flask']:.2f} (target ≥ 0.8), "
           f"API p99 {summary['api_p99_ms']} ms (target < 50)")
+    if "scale_rows" in summary:
+        print(f"  {args.scale_rows:,} trades: API p50 {summary['scale_api_p50_ms']} ms, p99 "
+              f"{summary['scale_api_p99_ms']} ms: ×{summary['scale_latency_ratio_p50']} (p50), "
+              f"×{summary['scale_latency_ratio_p99']} (p99) the latency at {args.rows:,} "
+              "(target ≤ 1.3)")
     if args.json:
         print(json.dumps(summary))
 

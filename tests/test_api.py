@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -242,17 +243,25 @@ def _get_when_up(url: str, server: subprocess.Popen, seconds: float = 30) -> dic
             time.sleep(0.2)
 
 
-def test_bench_runs_and_prints_its_json_line(tmp_path):
+@pytest.mark.parametrize("load", [
+    "python",
+    pytest.param("wrk", marks=pytest.mark.skipif(shutil.which("wrk") is None,
+                                                 reason="wrk is not installed (.ci/run installs it)")),
+])
+def test_bench_runs_and_prints_its_json_line(tmp_path, load):
     done = subprocess.run([sys.executable, str(REPO / "bench" / "api.py"), "--rows", "2000",
                            "--requests", "50", "--connections", "4", "--workers", "1",
-                           "--threads", "2",
+                           "--threads", "2", "--rounds", "2", "--round-seconds", "1",
+                           "--load", load, "--scale-rows", "4000",
                            "--db", str(tmp_path / "bench.db"), "--json"],
-                          capture_output=True, text=True, cwd=REPO, timeout=120)
+                          capture_output=True, text=True, cwd=REPO, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
     line = json.loads(done.stdout.strip().splitlines()[-1])
-    assert line["bench"] == "api" and line["rows"] == 2000
+    assert line["bench"] == "api" and line["rows"] == 2000 and line["load"] == load
     assert {"api_rps", "datasette_rps", "flask_rps", "ratio_to_datasette", "ratio_to_flask",
             "api_p99_ms"} <= set(line)
+    assert line["api_rps"] > 0 and line["api_p99_ms"] >= line["api_p50_ms"] > 0
+    assert line["scale_rows"] == 4000 and line["scale_latency_ratio_p50"] > 0
 
 
 @pytest.mark.parametrize("kind, params", [
