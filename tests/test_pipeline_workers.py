@@ -24,8 +24,8 @@ def test_the_worker_validates_exactly_as_in_process():
         worker.close()
     assert worker.pool is not None, "the batch was large enough for the worker"
     assert remote == pipeline.prevalidate(records)
-    assert {len(c[4]) > 0 for c in remote[:-2]} == {True, False}, "some rejected, some not"
-    assert {len(c[5]) > 0 for c in remote[:-2]} == {True, False}, "some warned, some not"
+    assert {len(c[3]) > 0 for c in remote[:-2]} == {True, False}, "some rejected, some not"
+    assert {len(c[4]) > 0 for c in remote[:-2]} == {True, False}, "some warned, some not"
     assert remote[-2:] == [None, None], "corrections and unknown kinds wait for the store"
 
 

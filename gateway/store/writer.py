@@ -2,18 +2,21 @@
 
 The caller holds the transaction; :func:`apply_records` only decides, for each record,
 whether it is new, a changed version, or unchanged, and writes accordingly.
+
+A current table's typed columns are not computed in Python: its upsert extracts each from
+the record's canonical JSON (``json_extract`` in the same INSERT), so the columns can never
+disagree with ``_record``, and the validation workers send back only the JSON and its hash.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .canonical import canonical_json, json_default, jsonable, sha256_text
+from .canonical import canonical_json, sha256_text
 from .ddl import column_types, current_table
 
 
@@ -29,8 +32,7 @@ class Accepted:
     reason: str | None = None  # why a changed version supersedes the previous one
     retract: bool = False      # withdraw this key (a correction moved the record)
     text: str | None = None    # the canonical JSON, when already computed,
-    sha256: str | None = None  # its hash,
-    values: tuple[Any, ...] | None = None  # and the current table's columns (row_values)
+    sha256: str | None = None  # and its hash
 
 
 @dataclass(slots=True)
@@ -45,40 +47,32 @@ class _KindWriter:
 
     def __init__(self, kind: str):
         types = column_types(kind)
-        self.columns = list(types)
-        self.real = [i for i, c in enumerate(self.columns) if types[c] == "REAL"]
         table = current_table(kind)
-        names = ["_key", "_version", "_seq", "_sha256", "_run_id", "_updated_at", "_retracted",
-                 "_record", *self.columns]
+        meta = ["_key", "_version", "_seq", "_sha256", "_run_id", "_updated_at", "_retracted",
+                "_record"]
+        names = [*meta, *types]
+        record = f"?{meta.index('_record') + 1}"
+        extracted = [_extract(record, name, types[name]) for name in types]
         quoted = ", ".join(f'"{n}"' for n in names)
         updates = ", ".join(f'"{n}"=excluded."{n}"' for n in names[1:])
-        self.upsert = (f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+        placeholders = ", ".join([*(f"?{i}" for i in range(1, len(meta) + 1)), *extracted])
+        self.upsert = (f'INSERT INTO "{table}" ({quoted}) VALUES ({placeholders})'
                        f" ON CONFLICT(_key) DO UPDATE SET {updates}")
         self.lookup = f'SELECT _key, _sha256, _version, _seq, _retracted FROM "{table}" WHERE _key IN '
 
-    def values(self, record: dict[str, Any]) -> tuple[Any, ...]:
-        """The record's column values; ``record`` is its jsonable form."""
-        values = [record.get(c) for c in self.columns]
-        for i, value in enumerate(values):
-            if type(value) is list or type(value) is dict:
-                values[i] = json.dumps(value, ensure_ascii=False, default=json_default)
-            elif type(value) is bool:
-                values[i] = int(value)
-        for i in self.real:
-            if values[i] is not None:
-                values[i] = float(values[i])
-        return tuple(values)
+
+def _extract(record: str, name: str, sql_type: str) -> str:
+    """The SQL that reads one column out of the record's canonical JSON: decimals (sent
+    as text, to stay exact) become REAL, booleans 0/1, lists and objects JSON text."""
+    if not name.isidentifier():
+        raise ValueError(f"field name {name!r} cannot be a JSON path")
+    value = f"json_extract({record}, '$.{name}')"
+    return f"CAST({value} AS REAL)" if sql_type == "REAL" else value
 
 
 @cache
 def _writer(kind: str) -> _KindWriter:
     return _KindWriter(kind)
-
-
-def row_values(kind: str, record: dict[str, Any]) -> tuple[Any, ...]:
-    """A record's columns in its kind's current table (``record`` in jsonable form).
-    Pure, so the validation worker can prepare them."""
-    return _writer(kind).values(record)
 
 
 def current_state(conn: sqlite3.Connection, kind: str,
@@ -111,12 +105,10 @@ def apply_records(conn: sqlite3.Connection, run_id: int, items: list[Accepted],
         state = current_state(conn, kind, (i.key for i in group))
         current_rows = []
         for item in group:
-            text, sha, values = item.text, item.sha256, item.values
-            if text is None or sha is None or values is None:
-                plain = jsonable(item.record or {})
-                text = canonical_json(plain)
+            text, sha = item.text, item.sha256
+            if text is None or sha is None:
+                text = canonical_json(item.record or {})
                 sha = sha256_text(text)
-                values = writer.values(plain)
             previous = state.get(item.key)
             op = _operation(item, sha, previous)
             if op is None:
@@ -128,7 +120,7 @@ def apply_records(conn: sqlite3.Connection, run_id: int, items: list[Accepted],
             log_rows.append((seq, kind, item.key, version, op, sha, run_id, now, supersedes,
                              reason, item.source_ref, item.payload_sha256, text))
             current_rows.append((item.key, version, seq, sha, run_id, now,
-                                 int(op == "retract"), text, *values))
+                                 int(op == "retract"), text))
             state[item.key] = (sha, version, seq, int(op == "retract"))
             outcome.new_versions += 1
             outcome.changed.append((kind, item.key, op))
