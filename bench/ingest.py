@@ -214,6 +214,9 @@ def main() -> None:
             figures["http_per_s"] = round(http["records"] / http["seconds"])
             figures["http_ratio_to_validator"] = round(figures["http_per_s"]
                                                        / figures["validator_per_s"], 3)
+            slowest_http = min(r["records"] / r["seconds"] for r in runs["http"])
+            figures["http_ratio_to_validator_worst"] = round(
+                slowest_http / figures["validator_per_s"], 3)
             figures["http_peak_rss_mb"] = http["peak_rss_mb"]
             if args.rss_check:
                 small = in_child(run_http, max(1, n // 10), directory)
