@@ -82,6 +82,9 @@ class ApiSettings:
     public_per_minute: int = 600
     token_per_minute: int = 6000
     cors_origin: str = "*"
+    # Hosts a webhook registered through the API may call (none by default): the gateway
+    # POSTs to what agencies register, so the operator decides where that may go.
+    webhook_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,8 @@ def _tokens(entries: Any) -> tuple[TokenSettings, ...]:
 def _api(section: Any, env: Mapping[str, str]) -> ApiSettings:
     if not isinstance(section, dict):
         raise SettingsError("[api] must be a table")
-    known = {"rate_limit", "public_per_minute", "token_per_minute", "cors_origin"}
+    known = {"rate_limit", "public_per_minute", "token_per_minute", "cors_origin",
+             "webhook_hosts"}
     unknown = sorted(set(section) - known)
     if unknown:
         raise SettingsError(f"[api]: unknown setting(s) {unknown}; known: {sorted(known)}")
@@ -190,8 +194,14 @@ def _api(section: Any, env: Mapping[str, str]) -> ApiSettings:
     for name in ("public_per_minute", "token_per_minute"):
         if not isinstance(values[name], int) or values[name] < 1:
             raise SettingsError(f"[api]: {name} must be a positive integer")
+    hosts = values["webhook_hosts"]
+    if not isinstance(hosts, list | tuple) or not all(isinstance(h, str) and h.strip()
+                                                      for h in hosts):
+        raise SettingsError("[api]: webhook_hosts must be a list of host names, e.g. "
+                            '["feeds.example.gov.cn"]')
     return ApiSettings(bool(values["rate_limit"]), values["public_per_minute"],
-                       values["token_per_minute"], str(values["cors_origin"]))
+                       values["token_per_minute"], str(values["cors_origin"]),
+                       tuple(h.strip().lower().rstrip(".") for h in hosts))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

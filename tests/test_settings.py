@@ -36,6 +36,7 @@ def test_publishers_options_and_environment(tmp_path):
     ('[publishers.r]\nsystem = "registry"\nurl = "http://x"\nwindow_days = 3\n',
      "unknown setting(s) ['window_days'] for a registry publisher"),
     ("[publishers.r\n", "not valid TOML"),
+    ('[api]\nwebhook_hosts = "feeds.example.gov.cn"\n', "webhook_hosts must be a list"),
 ])
 def test_bad_settings_say_what_and_where(tmp_path, text, message):
     with pytest.raises(SettingsError, match=message.replace("[", r"\[").replace("(", r"\(")
@@ -46,3 +47,10 @@ def test_bad_settings_say_what_and_where(tmp_path, text, message):
 def test_a_missing_file_is_explained(tmp_path):
     with pytest.raises(SettingsError, match="does not exist"):
         load_settings(tmp_path / "nope.toml", env={})
+
+
+def test_webhook_hosts_are_read_as_lowercase_names(tmp_path):
+    text = '[api]\nwebhook_hosts = ["Feeds.Example.GOV.cn.", " 127.0.0.1 "]\n'
+    settings = load_settings(write(tmp_path, text), env={})
+    assert settings.api.webhook_hosts == ("feeds.example.gov.cn", "127.0.0.1")
+    assert load_settings(None, env={}).api.webhook_hosts == ()

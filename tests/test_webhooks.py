@@ -159,7 +159,7 @@ def test_agencies_register_list_replay_and_remove_through_the_api(tmp_path):
     from gateway.web import create_app
 
     build_store(tmp_path / "gateway.db").close()
-    client = create_app(settings(tmp_path)).test_client()
+    client = create_app(allowing(settings(tmp_path), "127.0.0.1")).test_client()
     agency = {"Authorization": f"Bearer {TOKENS['agency']}"}
     partner = {"Authorization": f"Bearer {TOKENS['partner']}"}
     new = {"name": "pboc", "url": "http://127.0.0.1:9/hook", "kinds": ["trade"]}
@@ -201,3 +201,65 @@ def test_cli_delivers_once_from_settings(tmp_path, monkeypatch):
     receiver.stop()
     with Store(tmp_path / "gateway.db") as store:
         assert webhooks.status(store.conn)[0]["delivered"] == 1   # one row per seq
+
+
+def allowing(app_settings, *hosts: str):
+    """The settings with ``[api] webhook_hosts`` set to ``hosts``."""
+    return dataclasses.replace(app_settings,
+                               api=dataclasses.replace(app_settings.api, webhook_hosts=hosts))
+
+
+class NoCalls:
+    """A session that fails the test if the deliverer calls anything."""
+
+    def post(self, url, **kwargs):
+        raise AssertionError(f"the deliverer called {url}")
+
+
+@pytest.mark.parametrize("url", [
+    "http://169.254.169.254/latest/meta-data/",   # cloud metadata
+    "http://10.0.0.5:8080/hook",                  # a private range
+    "http://localhost:8000/feeds/webhooks",       # the gateway itself, by another name
+    "http://127.0.0.1.example.net/hook",          # looks like an allowed host, is not
+    "http://agency@169.254.169.254/hook",         # user info before the real host
+])
+def test_api_webhooks_go_only_to_hosts_the_operator_lists(tmp_path, url):
+    from gateway.web import create_app
+
+    build_store(tmp_path / "gateway.db").close()
+    client = create_app(allowing(settings(tmp_path), "127.0.0.1")).test_client()
+    agency = {"Authorization": f"Bearer {TOKENS['agency']}"}
+    refused = client.post("/feeds/webhooks", headers=agency,
+                          json={"name": "probe", "url": url, "kinds": ["trade"]})
+    assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
+    problem = refused.get_json()
+    assert problem["type"].endswith("webhook-host-not-allowed")
+    assert "webhook_hosts" in problem["detail"] and "webhook_hosts" in problem["detail_zh"]
+    assert client.get("/feeds/webhooks", headers=agency).get_json()["data"] == []
+
+
+def test_no_api_webhook_at_all_until_the_operator_lists_a_host(tmp_path):
+    from gateway.web import create_app
+
+    build_store(tmp_path / "gateway.db").close()
+    client = create_app(settings(tmp_path)).test_client()
+    agency = {"Authorization": f"Bearer {TOKENS['agency']}"}
+    refused = client.post("/feeds/webhooks", headers=agency, json={
+        "name": "pboc", "url": "http://127.0.0.1:9/hook", "kinds": ["trade"]})
+    assert refused.status_code == 403
+
+
+def test_a_host_taken_off_the_list_is_no_longer_called(tmp_path):
+    from gateway.web import create_app
+
+    build_store(tmp_path / "gateway.db").close()
+    allowed = allowing(settings(tmp_path), "127.0.0.1")
+    client = create_app(allowed).test_client()
+    agency = {"Authorization": f"Bearer {TOKENS['agency']}"}
+    created = client.post("/feeds/webhooks", headers=agency, json={
+        "name": "pboc", "url": "http://127.0.0.1:9/hook", "kinds": ["trade"]})
+    assert created.status_code == 201
+    with Store(tmp_path / "gateway.db") as store:
+        totals = webhooks.Deliverer(store.conn, settings(tmp_path), FAST,
+                                    session=NoCalls()).run_once()
+    assert totals["blocked"] == 1 and totals["delivered"] == totals["failed"] == 0

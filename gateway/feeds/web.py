@@ -170,7 +170,11 @@ def add_webhook() -> Response:
     with closing(_writable()) as conn:
         try:
             secret = webhooks.register(conn, str(data.get("name", "")), data.get("url"), kinds,
-                                       auth.tier(), owner, start - 1)
+                                       auth.tier(), owner, start - 1,
+                                       current_app.config["API_SETTINGS"].webhook_hosts)
+        except webhooks.HostNotAllowed as error:
+            raise Problem(403, str(error), "网关只向运营方在 [api] webhook_hosts 中列出的主机推送；"
+                          "请联系运营方添加贵方主机。", slug="webhook-host-not-allowed") from None
         except webhooks.WebhookError as error:
             status = 409 if "exists already" in str(error) else 400
             raise Problem(status, str(error), "订阅请求有误。", slug="bad-subscription") from None

@@ -31,9 +31,10 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -166,10 +167,28 @@ def sync_settings(conn: sqlite3.Connection, settings: Settings) -> None:
         raise
 
 
+class HostNotAllowed(WebhookError):
+    """A webhook registered through the API names a host the operator has not allowed."""
+
+
+def host_allowed(url: str, allowed: Iterable[str]) -> bool:
+    """Whether the gateway may call ``url`` for a subscription made through the API: its
+    host must be one the operator listed in ``[api] webhook_hosts``. Agencies register
+    these URLs, and the gateway POSTs to them, so an open list would let a token holder
+    point the gateway at its own network (loopback, private ranges, cloud metadata)."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    return bool(host) and host in set(allowed)
+
+
 def register(conn: sqlite3.Connection, name: str, url: str, kinds: list[str], tier: str,
-             owner: str, start: int = 0) -> str:
+             owner: str, start: int = 0, allowed_hosts: Iterable[str] = ()) -> str:
     """Add a subscription (from the API); returns its new secret (shown once)."""
     _check(name, url, kinds, tier)
+    if not host_allowed(url, allowed_hosts):
+        raise HostNotAllowed(
+            f"the gateway does not call {urlsplit(url).hostname!r}: webhooks registered "
+            "through the API may only go to the hosts its operator lists in [api] "
+            "webhook_hosts; ask the operator to add yours")
     ensure_tables(conn)
     secret = secrets.token_urlsafe(32)
     now = utc_now()
@@ -276,8 +295,12 @@ class Deliverer:
 
     def run_once(self) -> dict[str, int]:
         """One pass: drain every active subscription until caught up or a failure."""
-        totals = {"delivered": 0, "failed": 0, "waiting": 0}
+        totals = {"delivered": 0, "failed": 0, "waiting": 0, "blocked": 0}
         for sub in subscriptions(self.conn, active_only=True):
+            if sub.origin == "api" and not host_allowed(sub.url,
+                                                        self.settings.api.webhook_hosts):
+                totals["blocked"] += 1  # its host was taken off [api] webhook_hosts
+                continue
             for name, value in self._drain(sub).items():
                 totals[name] += value
         return totals
