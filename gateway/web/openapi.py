@@ -24,6 +24,7 @@ from . import problems
 from .kinds import Filter, KindSpec, _schema_fields, all_specs
 from .kinds import spec as spec_of
 from .query import DEFAULT_LIMIT, MAX_LIMIT
+from .timeparse import AS_OF_PATTERN
 
 MAX_INT = 2**63 - 1
 PREFIX = "/api/v1"  # the records blueprint's url_prefix (gateway.web.api)
@@ -230,7 +231,8 @@ class ItemArgsSchema(Schema):
 
     as_of = fields.String(validate=validate.Length(min=4, max=40), metadata={
         "description": "Read the version current at this moment: YYYY-MM-DD or an ISO 8601 "
-                       "date-time (UTC unless it has an offset)"})
+                       "date-time (UTC unless it has an offset)", "pattern": AS_OF_PATTERN,
+        "example": "2025-12-31T23:59:59+08:00"})
 
 
 def _error_ref(code: str) -> dict[str, Any]:

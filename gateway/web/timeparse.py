@@ -8,6 +8,10 @@ import re
 from .problems import Problem
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The forms ``as_of`` takes, as the OpenAPI document declares them: a date, or an ISO 8601
+# date-time in extended form, with an optional fraction (to microseconds) and offset.
+AS_OF_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$"
+_AS_OF = re.compile(AS_OF_PATTERN)
 
 
 def as_of_moment(text: str) -> str:
@@ -15,6 +19,8 @@ def as_of_moment(text: str) -> str:
     carries an offset), as the store writes ``recorded_at``; 400 if it is neither."""
     text = text.strip().replace(" ", "+")  # an unencoded '+' of an offset arrives as ' '
     try:
+        if not _AS_OF.match(text):
+            raise ValueError(text)
         if _DATE.match(text):
             moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time.max, dt.UTC)
         else:
