@@ -59,9 +59,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from common import REPO, remove_db  # bench/common.py also puts the repository on sys.path
 
 SUBJECTS = ("CEA23", "CEA24", "CCER", "CEA22")
 PER_DAY = 1000  # trades per trading day, all subjects together
@@ -130,8 +128,7 @@ def ensure_store(path: Path, rows: int) -> None:
         if found == rows and set(current_indexes("trade")) <= indexes:
             upgrade_store(path)
             return
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_db(path)
     build_store(path, rows)
 
 

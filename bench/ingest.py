@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from common import emit, in_child, timed
+from common import emit, in_child, remove_db, timed
 
 import schemas
 from gateway.pipeline import Ingest, RunReport, consume, validation_workers
@@ -80,12 +80,6 @@ def run_pipeline(n: int, directory: str) -> dict[str, Any]:
     store.close()
     remove_db(path)
     return {"seconds": seconds}
-
-
-def remove_db(path: Path) -> None:
-    """Remove a store and its WAL files, so that the next turn starts from nothing."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def run_validator(n: int) -> dict[str, Any]:
