@@ -87,6 +87,12 @@ class FaultBoard:
                     return fault
         return None
 
+    def pending(self, names: tuple[str, ...], path: str) -> bool:
+        """Whether any of ``names`` is armed for ``path`` (nothing is counted down)."""
+        with self._lock:
+            return any(f.name in names and (f.path is None or path.startswith(f.path))
+                       for f in self._armed)
+
     def armed(self) -> list[dict]:
         with self._lock:
             return [asdict(f) for f in self._armed]

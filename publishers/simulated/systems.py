@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from types import TracebackType
 
 from .apps.exchange import ExchangeApp
@@ -66,12 +65,11 @@ class SimulatedSystems:
         return self._servers[system]
 
     def hold_trade_pages(self, limit: int) -> int:
-        """Generate the exchange's trade pages of ``limit`` now and serve them from memory."""
-        if self.world is None:
-            raise RuntimeError("the simulated systems are not running; call start() first")
-        pages = self.world.trades.hold_pages(limit)
-        gc.freeze()  # millions of held dicts: keep them out of every later collection
-        return pages
+        """Generate and encode the exchange's trade pages of ``limit`` now, and serve them
+        from memory (see :meth:`ExchangeApp.hold_trade_pages`)."""
+        app = self._server("exchange").app
+        assert isinstance(app, ExchangeApp)
+        return app.hold_trade_pages(limit)
 
     @property
     def urls(self) -> dict[str, str]:

@@ -45,11 +45,30 @@ def ok(data: object) -> Response:
     return json_response({"code": 0, "msg": "success", "data": data})
 
 
+def _trade_answer(items: list[dict], has_more: bool, after: str | None) -> Response:
+    next_after = items[-1]["tradeId"] if items else after
+    return ok({"list": items, "hasMore": has_more, "nextAfter": next_after})
+
+
 class ExchangeApp:
     system = "exchange"
 
     def __init__(self, world: World) -> None:
         self.world = world
+        self._held: dict[tuple[str | None, int], Response] = {}
+
+    def hold_trade_pages(self, limit: int) -> int:
+        """Generate every trade page of ``limit`` now and keep its answer encoded, as a real
+        exchange keeps its trades, so that serving a page costs neither generation nor
+        encoding (for benchmarks that time the puller, not the simulator). A page that a
+        fault alters is still built afresh. Returns how many pages are held."""
+        after: str | None = None
+        while True:
+            items, more = self.world.trades.page(after, limit)
+            self._held[(after, limit)] = _trade_answer(items, more, after)
+            if not more or not items:
+                return len(self._held)
+            after = items[-1]["tradeId"]
 
     def handle(self, request: Request, faults: FaultBoard) -> Response:
         if request.path == "/trades":
@@ -63,14 +82,16 @@ class ExchangeApp:
         if after is not None and not TRADE_ID.match(after):
             raise bad("after", "must be a trade id like T20250102000123", "须为成交编号，如 T20250102000123")
         limit = int_param(request.query, "limit", 500, 1, 1000)
+        held = self._held.get((after, limit))
+        if held is not None and not faults.pending(("duplicate_seq", "duplicate_page"), request.path):
+            return Response(held.status, held.body, held.content_type)
         book = self.world.trades
         items, has_more = book.page(after, limit)
         if items and faults.take("duplicate_seq", request.path):
             items.insert(len(items) // 2, dict(items[len(items) // 2]))
         if after and faults.take("duplicate_page", request.path, lambda f: bool(book.boundary(after))):
             items = book.boundary(after) + items
-        next_after = items[-1]["tradeId"] if items else after
-        return ok({"list": items, "hasMore": has_more, "nextAfter": next_after})
+        return _trade_answer(items, has_more, after)
 
     def _daily(self, request: Request) -> Response:
         first = date_param(request.query, "from", FIRST_TRADING_DAY)

@@ -74,7 +74,6 @@ class TradeBook:
             running += w
             self._starts.append(n * running // total)
         self.defects = self._place_defects()
-        self._held: dict[tuple[str | None, int], tuple[list[dict], bool]] = {}
 
     def _place_defects(self) -> dict[int, tuple[str, str]]:
         out: dict[int, tuple[str, str]] = {}
@@ -130,23 +129,8 @@ class TradeBook:
             "sellAcct": f"{prefix}-{seller[0][:4]}-{seller[1]:04d}", "buyUscc": buyer[0], "sellUscc": seller[0],
         }
 
-    def hold_pages(self, limit: int) -> int:
-        """Generate every page of ``limit`` records now and keep them, as a real exchange
-        keeps its trades, so that serving them costs no generation (for benchmarks that
-        time the puller, not the simulator). Returns how many pages are held."""
-        after: str | None = None
-        while True:
-            items, more = self.page(after, limit)
-            self._held[(after, limit)] = (items, more)
-            if not more or not items:
-                return len(self._held)
-            after = items[-1]["tradeId"]
-
     def page(self, after: str | None, limit: int) -> tuple[list[dict], bool]:
         """Up to ``limit`` records after ``after``; a corrected pair is never split."""
-        held = self._held.get((after, limit))
-        if held is not None:
-            return list(held[0]), held[1]
         i, items = self.position_after(after), []
         while i < self.n:
             records = self.records(i)
