@@ -229,7 +229,7 @@ def test_trades_envelope_and_paging(sim, trades):
 
 def test_held_trade_pages_are_the_pages_generated_and_faults_still_apply(trades):
     twin = SimulatedSystems(seed=7, trades=TRADES, tokens=TOKENS)
-    twin.world = World(twin.config)  # its own book: holding pages must not leak to `sim`
+    twin.world = World(twin.config)  # its own data: nothing it holds can reach `sim`
     with twin:
         assert twin.hold_trade_pages(1000) == 6  # 5,001 records in pages of 1,000
         held, after = [], ""
