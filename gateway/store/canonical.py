@@ -51,7 +51,7 @@ def canonical_json(record: dict[str, Any]) -> str:
     if _floatless(record):
         try:
             return orjson.dumps(record, default=json_default, option=_ORJSON_OPTIONS).decode()
-        except (orjson.JSONEncodeError, TypeError):
+        except orjson.JSONEncodeError:  # also what json_default raised inside dumps
             pass
     return _CANONICAL.encode(record)
 
